@@ -1,0 +1,165 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { type Config, ConfigSchema } from '../schemas/config.js';
+import { UserError } from '../util/errors.js';
+import { interpolate, readDotenv } from './env.js';
+import { didYouMean } from './suggest.js';
+
+export interface LoadConfigOptions {
+  /** The project (run) folder, if the command has one. */
+  projectDir?: string;
+  /** Explicit --config file. */
+  configFile?: string;
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+}
+
+export interface LoadedConfig {
+  config: Config;
+  /** Files that contributed, lowest precedence first. */
+  files: string[];
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  !!v && typeof v === 'object' && !Array.isArray(v);
+
+function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...base };
+  for (const [k, v] of Object.entries(over))
+    out[k] = isObject(v) && isObject(out[k]) ? deepMerge(out[k] as Record<string, unknown>, v) : v;
+  return out;
+}
+
+/** Known keys at a path of the config schema, for "did you mean". */
+function keysAt(path: readonly PropertyKey[]): string[] {
+  let node: z.ZodType = ConfigSchema;
+  for (const p of path) {
+    // Walk through wrappers (default/optional/pipe) down to the object that holds `p`.
+    let def = (node as unknown as { def: Record<string, unknown> }).def;
+    while (def && !('shape' in def) && ('innerType' in def || 'in' in def)) {
+      node = (def.innerType ?? def.in) as z.ZodType;
+      def = (node as unknown as { def: Record<string, unknown> }).def;
+    }
+    const shape = def?.shape as Record<string, z.ZodType> | undefined;
+    if (!shape || !(String(p) in shape)) return [];
+    node = shape[String(p)]!;
+  }
+  let def = (node as unknown as { def: Record<string, unknown> }).def;
+  while (def && !('shape' in def) && ('innerType' in def || 'in' in def)) {
+    node = (def.innerType ?? def.in) as z.ZodType;
+    def = (node as unknown as { def: Record<string, unknown> }).def;
+  }
+  return def?.shape ? Object.keys(def.shape as object) : [];
+}
+
+function explain(file: string, error: z.ZodError): UserError {
+  const lines = error.issues.slice(0, 6).map((issue) => {
+    const where = issue.path.join('.') || '(top level)';
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys
+        .map((k) => {
+          const guess = didYouMean(k, keysAt(issue.path));
+          return `unknown key "${[...issue.path, k].join('.')}"${guess ? ` — did you mean "${guess}"?` : ''}`;
+        })
+        .join('; ');
+    }
+    return `${where}: ${issue.message}`;
+  });
+  return new UserError(
+    `${file}: invalid configuration: ${lines.join('; ')}`,
+    'Fix the key(s) named above; `autoedit config show` prints the effective configuration.',
+  );
+}
+
+function readYaml(file: string, env: Record<string, string | undefined>): Record<string, unknown> {
+  let doc: unknown;
+  try {
+    doc = parseYaml(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new UserError(`${file}: not valid YAML (${(e as Error).message.split('\n')[0]})`);
+  }
+  if (doc == null) return {};
+  if (!isObject(doc)) throw new UserError(`${file}: expected a mapping of settings at the top level`);
+  const missing = new Set<string>();
+  const out = interpolate(doc, env, missing) as Record<string, unknown>;
+  if (missing.size) {
+    throw new UserError(
+      `${file}: environment variable(s) ${[...missing].map((m) => `\${${m}}`).join(', ')} are not set`,
+      'Set them in the environment or in a .env file, or write ${NAME:-default}.',
+    );
+  }
+  return out;
+}
+
+/** Settings that come straight from well-known environment variables (they never override a file). */
+function fromEnv(env: Record<string, string | undefined>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (env.LIGHTNING_API_KEY) out.lightning = { api_key: env.LIGHTNING_API_KEY };
+  const tokens = Object.fromEntries(
+    Object.entries(env)
+      .filter(([k, v]) => k.startsWith('BEAM_API_TOKEN_') && v)
+      .map(([k, v]) => [k.slice('BEAM_API_TOKEN_'.length).toLowerCase(), v as string]),
+  );
+  if (env.BEAM_API_TOKEN) tokens.default = env.BEAM_API_TOKEN;
+  if (Object.keys(tokens).length) out.beam_api_tokens = tokens;
+  const s3: Record<string, string> = {};
+  if (env.S3_BUCKET) s3.bucket = env.S3_BUCKET;
+  if (env.S3_ENDPOINT) s3.base_url = env.S3_ENDPOINT;
+  if (env.S3_REGION) s3.region = env.S3_REGION;
+  if (env.S3_ACCESS_KEY_ID) s3.access_key_id = env.S3_ACCESS_KEY_ID;
+  if (env.S3_SECRET_ACCESS_KEY) s3.secret_access_key = env.S3_SECRET_ACCESS_KEY;
+  if (Object.keys(s3).length) out.storage = { provider: 's3', ...s3 };
+  return out;
+}
+
+/**
+ * Effective configuration: defaults < environment variables < ./config.yaml < <project>/config.yaml < --config.
+ * `.env` files in the current and project folders fill the environment (real variables win).
+ */
+export function loadConfig(opts: LoadConfigOptions = {}): LoadedConfig {
+  const cwd = resolve(opts.cwd ?? process.cwd());
+  const projectDir = opts.projectDir ? resolve(opts.projectDir) : undefined;
+  const env: Record<string, string | undefined> = {
+    ...readDotenv(join(cwd, '.env')),
+    ...(projectDir ? readDotenv(join(projectDir, '.env')) : {}),
+    ...(opts.env ?? process.env),
+  };
+  const candidates = [
+    join(cwd, 'config.yaml'),
+    ...(projectDir && projectDir !== cwd ? [join(projectDir, 'config.yaml')] : []),
+  ];
+  const files = candidates.filter((f) => existsSync(f));
+  if (opts.configFile) {
+    const explicit = resolve(cwd, opts.configFile);
+    if (!existsSync(explicit))
+      throw new UserError(`${explicit}: config file not found`, 'Check the --config path.');
+    files.push(explicit);
+  }
+  let merged = fromEnv(env);
+  for (const f of files) {
+    const doc = readYaml(f, env);
+    const check = ConfigSchema.safeParse(doc);
+    if (!check.success) throw explain(f, check.error);
+    merged = deepMerge(merged, doc);
+  }
+  const result = ConfigSchema.safeParse(merged);
+  if (!result.success) throw explain(files.at(-1) ?? 'environment', result.error);
+  return { config: result.data, files };
+}
+
+const SECRET = /(key|token|secret|password)/i;
+
+/** A copy safe to print: secret values replaced by "***" (last 4 characters kept when long). */
+export function redact(value: unknown, key = ''): unknown {
+  if (typeof value === 'string' && SECRET.test(key))
+    return value.length > 12 ? `***${value.slice(-4)}` : '***';
+  if (Array.isArray(value)) return value.map((v) => redact(v, key));
+  if (isObject(value)) {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, redact(v, SECRET.test(key) ? key : k)]),
+    );
+  }
+  return value;
+}

@@ -1,0 +1,243 @@
+import { copyFile, lstat, mkdir, readlink, rm, stat, symlink } from 'node:fs/promises';
+import { basename, extname, join, relative } from 'node:path';
+import { extractAudio, mainVideo, makeProxy, type Probe, probe, produceAtomically } from '@autoedit/media';
+import { readArtifact, writeArtifact } from '../project/artifacts.js';
+import { ensureRunDirs, type RunLayout, runLayout } from '../project/layout.js';
+import { type MediaDb, MediaDbSchema, type MediaEntry } from '../schemas/media-db.js';
+import { errorMessage } from '../util/errors.js';
+import { hashFile, shortHash } from '../util/hash.js';
+import { type Logger, nullLogger } from '../util/log.js';
+import { type Progress, silentProgress } from '../util/progress.js';
+import { expandInputs } from './inputs.js';
+
+export interface IngestOptions {
+  /** Where the run lives (`runs/<id>`); created if needed. */
+  runDir: string;
+  /** Copy originals into raw/ instead of linking them. */
+  copy?: boolean;
+  /** Also make low-resolution proxies in proxies/. */
+  proxies?: boolean;
+  /** false = ignore previous results and redo all media work (`--no-cache`). */
+  cache?: boolean;
+  concurrency?: number;
+  progress?: Progress;
+  logger?: Logger;
+  signal?: AbortSignal;
+}
+
+export type IngestStatus = 'new' | 'changed' | 'unchanged';
+
+export interface IngestedItem {
+  input: string;
+  status: IngestStatus;
+  entry: MediaEntry;
+  seconds: number;
+}
+
+export interface IngestResult {
+  run: string;
+  mediaDb: string;
+  items: IngestedItem[];
+  failed: { input: string; error: string }[];
+  seconds: number;
+}
+
+export async function loadMediaDb(layout: RunLayout): Promise<MediaDb> {
+  try {
+    await stat(layout.mediaDb);
+  } catch {
+    return { kind: 'media-db', schemaVersion: 1, media: [] };
+  }
+  return readArtifact(layout.mediaDb, MediaDbSchema);
+}
+
+/** Stable name inside raw/: the file name, or name-<hash> when another original already uses it. */
+function allocateName(file: string, hash: string, taken: Map<string, string>): string {
+  const name = basename(file);
+  const owner = taken.get(name);
+  if (owner === undefined || owner === file) return name;
+  const ext = extname(name);
+  return `${name.slice(0, name.length - ext.length)}-${shortHash(hash, 8)}${ext}`;
+}
+
+async function exists(p: string): Promise<boolean> {
+  return lstat(p).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** raw/<name> → the original: a symlink (default) or an atomic copy (`--copy`). */
+async function placeRaw(original: string, target: string, copy: boolean): Promise<void> {
+  const st = await lstat(target).catch(() => undefined);
+  if (st?.isSymbolicLink() && !copy && (await readlink(target)) === original) return;
+  if (st) await rm(target, { force: true });
+  if (copy) await produceAtomically(target, (tmp) => copyFile(original, tmp));
+  else await symlink(original, target);
+}
+
+function describe(p: Probe): string {
+  const v = mainVideo(p);
+  const a = p.audio[0];
+  const parts = [`${p.duration.toFixed(1)} s`];
+  if (v)
+    parts.push(
+      `${v.width}x${v.height} ${v.fps.num}/${v.fps.den} fps${v.vfr ? ' VFR' : ''}${v.rotation ? ` rot ${v.rotation}°` : ''}`,
+    );
+  if (a) parts.push(`${a.codec} ${a.sampleRate} Hz ${a.channels} ch`);
+  if (!v) parts.push('audio only');
+  if (!a) parts.push('no audio');
+  return parts.join(', ');
+}
+
+/** Is everything this entry promises present in the run folder? */
+async function complete(layout: RunLayout, e: MediaEntry, wantProxy: boolean): Promise<boolean> {
+  if (!(await exists(join(layout.root, e.raw)))) return false;
+  if (e.audio && !(await exists(join(layout.root, e.audio)))) return false;
+  if (wantProxy && mainVideo(e.probe) && !(e.proxy && (await exists(join(layout.root, e.proxy)))))
+    return false;
+  return true;
+}
+
+async function ingestOne(
+  file: string,
+  layout: RunLayout,
+  db: MediaDb,
+  taken: Map<string, string>,
+  opts: IngestOptions,
+): Promise<IngestedItem> {
+  const t0 = performance.now();
+  const log = opts.logger ?? nullLogger;
+  const st = await stat(file);
+  if (!st.isFile()) throw new Error('not a regular file');
+  if (st.size === 0) throw new Error('empty file (0 bytes)');
+  const previous = db.media.find((m) => m.original === file);
+  const useCache = opts.cache !== false;
+  // A stat match (size + mtime) means the content hash still holds: skip re-reading the file.
+  const hash =
+    useCache && previous && previous.size === st.size && previous.mtimeMs === st.mtimeMs
+      ? previous.hash
+      : await hashFile(file, opts.signal);
+  if (useCache && previous && previous.hash === hash && (await complete(layout, previous, !!opts.proxies))) {
+    log.log('info', 'ingest.unchanged', { input: file, hash });
+    return { input: file, status: 'unchanged', entry: previous, seconds: (performance.now() - t0) / 1000 };
+  }
+  const probed = await probe(file, { signal: opts.signal });
+  const name = previous?.name ?? allocateName(file, hash, taken);
+  taken.set(name, file);
+  const rawPath = join(layout.raw, name);
+  await placeRaw(file, rawPath, !!opts.copy);
+  let audio: string | undefined;
+  if (probed.audio.length > 0) {
+    const out = join(layout.audio, `${name}.flac`);
+    await extractAudio(file, out, { signal: opts.signal });
+    audio = relative(layout.root, out);
+  }
+  let proxy: string | undefined;
+  const video = mainVideo(probed);
+  if (opts.proxies && video) {
+    const out = join(layout.proxies, `${name}.proxy.mp4`);
+    await makeProxy(file, out, { hasAudio: probed.audio.length > 0, signal: opts.signal });
+    proxy = relative(layout.root, out);
+  }
+  const entry: MediaEntry = {
+    name,
+    original: file,
+    raw: relative(layout.root, rawPath),
+    hash,
+    size: st.size,
+    mtimeMs: st.mtimeMs,
+    probe: probed,
+    audio,
+    proxy: proxy ?? (previous?.hash === hash ? previous.proxy : undefined),
+    ingestedAt: new Date().toISOString(),
+  };
+  const seconds = (performance.now() - t0) / 1000;
+  log.log('info', 'ingest.done', {
+    input: file,
+    name,
+    hash,
+    status: previous ? 'changed' : 'new',
+    seconds,
+    describe: describe(probed),
+  });
+  return { input: file, status: previous ? 'changed' : 'new', entry, seconds };
+}
+
+/** Run `fn` over items with at most `limit` in flight; results keep input order. */
+async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, i: number) => Promise<R>,
+): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return out;
+}
+
+/**
+ * Ingest media into a run folder: hash (streaming), probe, link originals into raw/, extract 16 kHz mono
+ * FLAC into audio/, optional proxies; record everything in media.db.json. Unchanged inputs are skipped.
+ * Per-file failures are collected (the rest still ingests) and reported in the result.
+ */
+export async function ingest(inputs: readonly string[], opts: IngestOptions): Promise<IngestResult> {
+  const t0 = performance.now();
+  const layout = runLayout(opts.runDir);
+  const progress = opts.progress ?? silentProgress;
+  const log = opts.logger ?? nullLogger;
+  await ensureRunDirs(layout);
+  const db = await loadMediaDb(layout);
+  const { files, missing } = await expandInputs(inputs);
+  const failed = [...missing];
+  const taken = new Map(db.media.map((m) => [m.name, m.original] as const));
+  log.log('info', 'ingest.start', { inputs, files: files.length, run: layout.root });
+  progress.start('ingest', files.length);
+  let done = 0;
+  const results = await mapLimit(files, opts.concurrency ?? 2, async (file) => {
+    try {
+      const item = await ingestOne(file, layout, db, taken, opts);
+      const mark = item.status === 'unchanged' ? '=' : '✓';
+      const note =
+        item.status === 'unchanged' ? 'unchanged, cached' : `${item.status}, ${describe(item.entry.probe)}`;
+      progress.line(`${mark} ${basename(file)}: ${note} (${item.seconds.toFixed(2)} s)`);
+      return item;
+    } catch (error) {
+      const message = errorMessage(error).replace(`${file}: `, '');
+      failed.push({ input: file, error: message });
+      log.log('error', 'ingest.failed', { input: file, error: message });
+      progress.line(`✗ ${basename(file)}: ${message}`);
+      return undefined;
+    } finally {
+      progress.update(++done);
+    }
+  });
+  const items = results.filter((r): r is IngestedItem => r !== undefined);
+  // Merge into the catalogue: replace entries for re-ingested originals, keep everything else.
+  const byOriginal = new Map(db.media.map((m) => [m.original, m] as const));
+  for (const it of items) byOriginal.set(it.entry.original, it.entry);
+  await mkdir(layout.root, { recursive: true });
+  await writeArtifact(layout.mediaDb, MediaDbSchema, {
+    kind: 'media-db',
+    schemaVersion: 1,
+    media: [...byOriginal.values()],
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  const changed = items.filter((i) => i.status !== 'unchanged').length;
+  progress.done(
+    `ingest: ${items.length} ingested (${changed} processed, ${items.length - changed} unchanged), ${failed.length} failed in ${seconds.toFixed(2)} s`,
+  );
+  log.log('info', 'ingest.end', {
+    ingested: items.length,
+    processed: changed,
+    failed: failed.length,
+    seconds,
+  });
+  return { run: layout.root, mediaDb: layout.mediaDb, items, failed, seconds };
+}

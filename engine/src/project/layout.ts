@@ -1,0 +1,36 @@
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+
+export const RUN_DIRS = ['raw', 'audio', 'proxies', 'artifacts', 'outputs', 'logs'] as const;
+
+/** The folders of one project run, `runs/<id>/`. Every stage finds its inputs and outputs through this. */
+export interface RunLayout {
+  root: string;
+  raw: string;
+  audio: string;
+  proxies: string;
+  artifacts: string;
+  outputs: string;
+  logs: string;
+  mediaDb: string;
+  cache: string;
+}
+
+export function runLayout(dir: string): RunLayout {
+  const root = resolve(dir);
+  return {
+    root,
+    raw: join(root, 'raw'),
+    audio: join(root, 'audio'),
+    proxies: join(root, 'proxies'),
+    artifacts: join(root, 'artifacts'),
+    outputs: join(root, 'outputs'),
+    logs: join(root, 'logs'),
+    mediaDb: join(root, 'media.db.json'),
+    cache: join(root, 'artifacts', 'cache'),
+  };
+}
+
+export async function ensureRunDirs(layout: RunLayout): Promise<void> {
+  for (const d of RUN_DIRS) await mkdir(layout[d], { recursive: true });
+}

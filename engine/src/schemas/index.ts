@@ -1,0 +1,8 @@
+// Every artifact AutoEdit writes has its zod schema here; JSON Schema is generated from these.
+export * from './common.js';
+export * from './media-db.js';
+export * from './selection.js';
+export * from './sequence.js';
+export * from './transcript.js';
+export * from './vad.js';
+export * from './vision.js';

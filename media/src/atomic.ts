@@ -1,0 +1,27 @@
+import { randomBytes } from 'node:crypto';
+import { rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+/** A sibling temp path for `target`: same directory (so rename is atomic), hidden, unique. */
+export function tempPathFor(target: string): string {
+  return join(
+    dirname(target),
+    `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.partial`,
+  );
+}
+
+/**
+ * Produce `target` through `make(tempPath)`, then rename into place. On failure the temp file is removed,
+ * so readers never see a half-written file.
+ */
+export async function produceAtomically<T>(target: string, make: (tmp: string) => Promise<T>): Promise<T> {
+  const tmp = tempPathFor(target);
+  try {
+    const result = await make(tmp);
+    await rename(tmp, target);
+    return result;
+  } catch (error) {
+    await rm(tmp, { force: true });
+    throw error;
+  }
+}

@@ -1,0 +1,53 @@
+import { produceAtomically } from './atomic.js';
+import { finished, run, spawnStream } from './exec.js';
+import {
+  type AudioExtractOptions,
+  extractAudioArgs,
+  type ProxyOptions,
+  pcmStreamArgs,
+  proxyArgs,
+} from './ffmpeg-args.js';
+
+/** Extract one audio stream to FLAC (16 kHz mono by default), atomically. */
+export async function extractAudio(
+  input: string,
+  output: string,
+  o: AudioExtractOptions & { signal?: AbortSignal } = {},
+): Promise<void> {
+  await produceAtomically(output, (tmp) =>
+    run('ffmpeg', extractAudioArgs(input, tmp, o), { signal: o.signal }),
+  );
+}
+
+/** Make a low-resolution proxy, atomically. */
+export async function makeProxy(
+  input: string,
+  output: string,
+  o: ProxyOptions & { signal?: AbortSignal } = {},
+): Promise<void> {
+  await produceAtomically(output, (tmp) => run('ffmpeg', proxyArgs(input, tmp, o), { signal: o.signal }));
+}
+
+/**
+ * Decode audio to 16-bit PCM in memory, streamed from ffmpeg's stdout (no temp file).
+ * 16 kHz mono is 32 KB per second: a one-hour file is 115 MB.
+ */
+export async function decodePcm(
+  input: string,
+  o: AudioExtractOptions & { signal?: AbortSignal } = {},
+): Promise<Int16Array> {
+  const args = pcmStreamArgs(input, o);
+  const child = spawnStream('ffmpeg', args, { signal: o.signal });
+  const chunks: Buffer[] = [];
+  let length = 0;
+  child.stdout.on('data', (c: Buffer) => {
+    chunks.push(c);
+    length += c.length;
+  });
+  await finished('ffmpeg', args, child);
+  const all = Buffer.concat(chunks, length);
+  // Copy into an aligned buffer: Buffer slices may start at odd offsets.
+  const out = new Int16Array(Math.floor(all.length / 2));
+  new Uint8Array(out.buffer).set(all.subarray(0, out.length * 2));
+  return out;
+}

@@ -1,0 +1,85 @@
+import { execa } from 'execa';
+import { MissingToolError, ProcessError, stderrTail } from './errors.js';
+import { type Tool, toolPath } from './tools.js';
+
+export interface RunOptions {
+  /** Kill the process after this many milliseconds. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  cwd?: string;
+  env?: Record<string, string>;
+}
+
+function quote(args: readonly string[]): string {
+  return args.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", `'\\''`)}'`)).join(' ');
+}
+
+/** Turns execa's failure into our ProcessError (or MissingToolError), keeping the cause. */
+export function toProcessError(tool: Tool, args: readonly string[], error: unknown): Error {
+  const e = error as {
+    code?: string;
+    exitCode?: number;
+    stderr?: unknown;
+    timedOut?: boolean;
+    isCanceled?: boolean;
+  };
+  if (e.code === 'ENOENT') return new MissingToolError(tool);
+  const command = quote([toolPath(tool), ...args]);
+  const raw = e.stderr instanceof Uint8Array ? Buffer.from(e.stderr).toString('utf8') : e.stderr;
+  const tail = typeof raw === 'string' ? stderrTail(raw) : '';
+  const why = e.timedOut
+    ? 'timed out'
+    : e.isCanceled
+      ? 'was cancelled'
+      : `exited with code ${e.exitCode ?? '?'}`;
+  return new ProcessError(`${tool} ${why}${tail ? `:\n${tail}` : ''}`, command, e.exitCode, tail, {
+    cause: error,
+  });
+}
+
+/** Run a tool to completion with an argument array (never a shell string); returns stdout. */
+export async function run(tool: Tool, args: readonly string[], opts: RunOptions = {}): Promise<string> {
+  try {
+    const result = await execa(toolPath(tool), args, {
+      timeout: opts.timeoutMs,
+      cancelSignal: opts.signal,
+      cwd: opts.cwd,
+      env: opts.env,
+      stripFinalNewline: false,
+      maxBuffer: 256 * 1024 * 1024,
+    });
+    return result.stdout;
+  } catch (error) {
+    throw toProcessError(tool, args, error);
+  }
+}
+
+/**
+ * Start a tool whose stdout is consumed as a binary stream (decoded frames or PCM). The caller reads
+ * `child.stdout` and must await `child` (wrapped by `finished`) to learn about failures.
+ */
+export function spawnStream(tool: Tool, args: readonly string[], opts: RunOptions = {}) {
+  return execa(toolPath(tool), args, {
+    timeout: opts.timeoutMs,
+    cancelSignal: opts.signal,
+    cwd: opts.cwd,
+    env: opts.env,
+    encoding: 'buffer',
+    buffer: { stdout: false, stderr: true },
+    stdin: 'ignore',
+    stdout: 'pipe',
+  } as const);
+}
+
+/** Await a streamed process, converting failures into ProcessError. */
+export async function finished(
+  tool: Tool,
+  args: readonly string[],
+  child: PromiseLike<unknown>,
+): Promise<void> {
+  try {
+    await child;
+  } catch (error) {
+    throw toProcessError(tool, args, error);
+  }
+}

@@ -1,0 +1,95 @@
+// Pure builders for every ffmpeg command line AutoEdit runs (like editly: one place, testable without ffmpeg).
+
+const COMMON = ['-nostdin', '-hide_banner', '-v', 'error'] as const;
+
+export interface AudioExtractOptions {
+  sampleRate?: number;
+  channels?: number;
+  /** Index among the file's audio streams (0 = first). */
+  audioStream?: number;
+}
+
+/** Decode one audio stream to mono 16 kHz (by default) FLAC: what VAD and speech recognition consume. */
+export function extractAudioArgs(input: string, output: string, o: AudioExtractOptions = {}): string[] {
+  return [
+    ...COMMON,
+    '-y',
+    '-i',
+    input,
+    '-map',
+    `0:a:${o.audioStream ?? 0}`,
+    '-vn',
+    '-sn',
+    '-dn',
+    '-ac',
+    String(o.channels ?? 1),
+    '-ar',
+    String(o.sampleRate ?? 16000),
+    '-c:a',
+    'flac',
+    '-f',
+    'flac',
+    output,
+  ];
+}
+
+/** Stream raw signed 16-bit little-endian PCM to stdout (no temp file). */
+export function pcmStreamArgs(input: string, o: AudioExtractOptions = {}): string[] {
+  return [
+    ...COMMON,
+    '-i',
+    input,
+    '-map',
+    `0:a:${o.audioStream ?? 0}`,
+    '-vn',
+    '-sn',
+    '-dn',
+    '-ac',
+    String(o.channels ?? 1),
+    '-ar',
+    String(o.sampleRate ?? 16000),
+    '-f',
+    's16le',
+    '-acodec',
+    'pcm_s16le',
+    'pipe:1',
+  ];
+}
+
+export interface ProxyOptions {
+  height?: number;
+  hasAudio?: boolean;
+}
+
+/** Low-resolution H.264 proxy for smooth editing; keeps the frame rate so frame numbers still line up. */
+export function proxyArgs(input: string, output: string, o: ProxyOptions = {}): string[] {
+  const height = o.height ?? 360;
+  return [
+    ...COMMON,
+    '-y',
+    '-i',
+    input,
+    '-map',
+    '0:v:0',
+    ...(o.hasAudio ? ['-map', '0:a:0', '-c:a', 'aac', '-b:a', '128k'] : ['-an']),
+    '-sn',
+    '-dn',
+    '-vf',
+    `scale=-2:${height}`,
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-crf',
+    '28',
+    '-pix_fmt',
+    'yuv420p',
+    '-fps_mode',
+    'passthrough',
+    '-movflags',
+    '+faststart',
+    '-f',
+    'mp4',
+    output,
+  ];
+}

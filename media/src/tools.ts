@@ -1,0 +1,16 @@
+// Where the external programs live. One env var per tool lets users (and tests) point at another build
+// or at a fake executable that simulates a failure real tools can't be made to produce.
+export type Tool = 'ffmpeg' | 'ffprobe' | 'melt';
+
+const ENV: Record<Tool, string> = {
+  ffmpeg: 'AUTOEDIT_FFMPEG',
+  ffprobe: 'AUTOEDIT_FFPROBE',
+  melt: 'AUTOEDIT_MELT',
+};
+
+/** Debian/Ubuntu package that provides each tool, for error messages. */
+export const TOOL_PACKAGE: Record<Tool, string> = { ffmpeg: 'ffmpeg', ffprobe: 'ffmpeg', melt: 'melt' };
+
+export function toolPath(tool: Tool): string {
+  return process.env[ENV[tool]] || tool;
+}
