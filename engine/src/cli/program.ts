@@ -25,7 +25,11 @@ export function buildProgram(): Command {
     .option('-q, --quiet', 'no progress output')
     .addHelpText('after', EXAMPLES)
     .showHelpAfterError('(run "autoedit --help" for usage)')
-    .configureOutput({ outputError: (str, write) => write(`autoedit: ${str}`) });
+    .configureOutput({ outputError: (str, write) => write(`autoedit: ${str}`) })
+    // Usage errors exit 2 (bad input files exit 1); help and --version exit 0. Inherited by subcommands.
+    .exitOverride((err) => {
+      process.exit(err.exitCode === 0 ? 0 : 2);
+    });
   for (const register of commands) register(program);
   return program;
 }

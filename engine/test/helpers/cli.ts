@@ -1,0 +1,27 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { REPO } from './shared.js';
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Run the real CLI from TypeScript sources (tsx, `source` condition) in a child process, as a user would.
+ * No build needed; exit codes and stdout/stderr are the real ones.
+ */
+export function cli(args: string[], opts: { env?: Record<string, string>; cwd?: string } = {}): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--conditions=source', '--import', import.meta.resolve('tsx'), join(REPO, 'engine/src/cli/main.ts'), ...args],
+      { cwd: opts.cwd ?? REPO, env: { ...process.env, ...opts.env, FORCE_COLOR: '0' }, maxBuffer: 64 << 20 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
