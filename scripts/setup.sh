@@ -40,7 +40,7 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 fi
 
 say "building"
-npx tsc -b
+npm run --silent build
 
 node samples/generate.mjs >&2
 say "ready"
