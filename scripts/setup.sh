@@ -36,7 +36,9 @@ fi
 export ONNXRUNTIME_NODE_INSTALL=skip
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm packages"
-  npm ci --no-audit --no-fund --loglevel=error
+  # `npm install` honours the lockfile; `npm ci` rejects lockfiles that npm 11 wrote without the other
+  # platforms' optional packages.
+  npm install --no-audit --no-fund --loglevel=error
 fi
 
 say "building"
