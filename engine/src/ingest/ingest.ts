@@ -114,15 +114,16 @@ async function ingestOne(
   const previous = db.media.find((m) => m.original === file);
   const useCache = opts.cache !== false;
   // A stat match (size + mtime) means the content hash still holds: skip re-reading the file.
-  const hash =
-    useCache && previous && previous.size === st.size && previous.mtimeMs === st.mtimeMs
-      ? previous.hash
-      : await hashFile(file, opts.signal);
+  const statMatch = useCache && previous && previous.size === st.size && previous.mtimeMs === st.mtimeMs;
+  // A new file is probed whatever its hash: hash and probe it at the same time.
+  const early = previous ? undefined : probe(file, { signal: opts.signal });
+  early?.catch(() => {}); // awaited below; no unhandled rejection while hashing
+  const hash = statMatch ? previous.hash : await hashFile(file, opts.signal);
   if (useCache && previous && previous.hash === hash && (await complete(layout, previous, !!opts.proxies))) {
     log.log('info', 'ingest.unchanged', { input: file, hash });
     return { input: file, status: 'unchanged', entry: previous, seconds: (performance.now() - t0) / 1000 };
   }
-  const probed = await probe(file, { signal: opts.signal });
+  const probed = await (early ?? probe(file, { signal: opts.signal }));
   const name = previous?.name ?? allocateName(file, hash, taken);
   taken.set(name, file);
   const rawPath = join(layout.raw, name);
