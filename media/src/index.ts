@@ -6,3 +6,5 @@ export * from './ffmpeg-args.js';
 export * from './probe.js';
 export * from './rational.js';
 export * from './tools.js';
+export * from './melt.js';
+export * from './render-args.js';

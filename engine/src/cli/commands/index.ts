@@ -1,6 +1,19 @@
 import type { Command } from 'commander';
 import { registerConfig } from './config.js';
+import { registerExport } from './export.js';
 import { registerIngest } from './ingest.js';
+import { registerPipeline } from './pipeline.js';
+import { registerRender } from './render.js';
+import { registerSelect } from './select.js';
+import { registerVad } from './vad.js';
 
 /** Every CLI command, in the order `autoedit --help` lists them. One module per command. */
-export const commands: ((program: Command) => void)[] = [registerIngest, registerConfig];
+export const commands: ((program: Command) => void)[] = [
+  registerIngest,
+  registerVad,
+  registerSelect,
+  registerExport,
+  registerRender,
+  registerPipeline,
+  registerConfig,
+];

@@ -1,0 +1,24 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { readSelection } from '../../pipeline/stages.js';
+import { renderSelection } from '../../render/render.js';
+import { action } from '../context.js';
+
+export function registerRender(program: Command): void {
+  program
+    .command('render')
+    .description('render the kept ranges of a selection to one video file with ffmpeg (frame-exact cuts)')
+    .argument('<selection>', 'selection.json')
+    .requiredOption('-o, --output <file>', 'output .mp4')
+    .action(
+      action(async (ctx, selection: string, flags: { output: string }) => {
+        const out = resolve(flags.output);
+        ctx.progress.start('render');
+        const r = await renderSelection(await readSelection(resolve(selection)), out);
+        ctx.progress.done(`render: ${r.frames} frames (${r.seconds.toFixed(2)} s) → ${out}`);
+        ctx.result({ ok: true, output: out, frames: r.frames, seconds: r.seconds });
+        ctx.say(`Wrote ${out}`);
+        return 0;
+      }),
+    );
+}

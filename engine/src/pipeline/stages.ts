@@ -1,0 +1,91 @@
+import { existsSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { EXPORTERS, type ExportFormat } from '../exporters/index.js';
+import { cached, cacheKey } from '../project/cache.js';
+import { readArtifact, writeArtifact } from '../project/artifacts.js';
+import type { RunLayout } from '../project/layout.js';
+import { type WrittenOutput, writeOutput } from '../project/outputs.js';
+import type { MediaDb } from '../schemas/media-db.js';
+import type { Rules } from '../schemas/rules.js';
+import { type Selection, SelectionSchema } from '../schemas/selection.js';
+import { TranscriptSchema } from '../schemas/transcript.js';
+import { VadSchema } from '../schemas/vad.js';
+import { loadAnalyses } from '../select/load.js';
+import { select } from '../select/select.js';
+import { ENERGY_VAD_DEFAULTS } from '../speech/energy-vad.js';
+import { detectSpeechEnergy } from '../speech/vad-stage.js';
+import { timelineFromSelection } from '../timeline/from-selection.js';
+
+/** Artifact file for a per-source analysis: `<kind>.json` when the run has one source, else `<kind>.<name>.json`. */
+export const perSourceArtifact = (layout: RunLayout, db: MediaDb, kind: string, name: string): string =>
+  join(layout.artifacts, db.media.length === 1 ? `${kind}.json` : `${kind}.${name}.json`);
+
+/** Voice activity for every source with audio, cached by (media hash, detector, parameters). */
+export async function runVad(layout: RunLayout, db: MediaDb, opts: { cache: boolean }): Promise<{ files: string[]; hits: number }> {
+  const files: string[] = [];
+  let hits = 0;
+  for (const e of db.media) {
+    if (!e.audio) continue;
+    const key = cacheKey('vad-energy', { hash: e.hash, params: ENERGY_VAD_DEFAULTS });
+    const source = join(layout.root, e.raw);
+    const { value, hit } = await cached({ dir: layout.cache, disabled: !opts.cache }, key, VadSchema, () =>
+      detectSpeechEnergy(join(layout.root, e.audio!), { source, hash: e.hash }),
+    );
+    const file = perSourceArtifact(layout, db, 'vad', e.name);
+    await writeArtifact(file, VadSchema, value);
+    files.push(file);
+    if (hit) hits++;
+  }
+  return { files, hits };
+}
+
+/** Selection over whatever artifacts exist (pure rules over loaded artifacts), written to `output`. */
+export async function runSelect(artifactsDir: string, rules: Rules, output: string): Promise<{ selection: Selection; inputs: string[] }> {
+  const { analyses, found } = await loadAnalyses(artifactsDir);
+  const selection = await writeArtifact(output, SelectionSchema, select(analyses, rules));
+  return { selection, inputs: found };
+}
+
+/** Transcripts by source path, for subtitle exports. */
+async function transcriptsFor(sel: Selection, artifactsDir: string | undefined): Promise<Map<string, { segments: import('../schemas/transcript.js').Segment[] }>> {
+  const out = new Map();
+  if (!artifactsDir) return out;
+  for (const s of sel.sources) {
+    for (const f of [join(artifactsDir, `transcript.${basename(s.source)}.json`), join(artifactsDir, 'transcript.json')]) {
+      if (!existsSync(f)) continue;
+      const tr = await readArtifact(f, TranscriptSchema);
+      if (!tr.source || tr.source === s.source || sel.sources.length === 1) {
+        out.set(s.source, tr);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/** Export a selection in each format into `outDir` as `<name>.<ext>`, keeping any hand-edited previous version. */
+export async function runExport(
+  sel: Selection,
+  formats: readonly ExportFormat[],
+  outDir: string,
+  name: string,
+  artifactsDir?: string,
+): Promise<{ written: WrittenOutput[]; skipped: { format: string; why: string }[] }> {
+  const timeline = timelineFromSelection(sel, name);
+  const transcripts = await transcriptsFor(sel, artifactsDir);
+  const written: WrittenOutput[] = [];
+  const skipped: { format: string; why: string }[] = [];
+  for (const f of formats) {
+    const ex = EXPORTERS[f];
+    if ('needsTranscript' in ex && ex.needsTranscript && transcripts.size === 0) {
+      skipped.push({ format: f, why: 'no transcript' });
+      continue;
+    }
+    written.push(await writeOutput(outDir, `${name}${ex.ext}`, ex.write(timeline, { transcripts })));
+  }
+  return { written, skipped };
+}
+
+export async function readSelection(file: string): Promise<Selection> {
+  return readArtifact(file, SelectionSchema);
+}

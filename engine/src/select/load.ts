@@ -1,0 +1,87 @@
+import { existsSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { mainVideo, secondsToFrame } from '@autoedit/media';
+import { readArtifact } from '../project/artifacts.js';
+import { runLayout } from '../project/layout.js';
+import { type MediaDb, MediaDbSchema, type MediaEntry } from '../schemas/media-db.js';
+import type { SelectionSource } from '../schemas/selection.js';
+import { SequencesSchema } from '../schemas/sequence.js';
+import { TranscriptSchema } from '../schemas/transcript.js';
+import { VadSchema } from '../schemas/vad.js';
+import { VisionSchema } from '../schemas/vision.js';
+import { UserError } from '../util/errors.js';
+import type { SourceAnalysis } from './select.js';
+
+/** What exporters need about a source, from its probe (so they never probe again). */
+export function selectionSource(runRoot: string, e: MediaEntry): SelectionSource {
+  const v = mainVideo(e.probe);
+  const a = e.probe.audio[0];
+  // Audio-only sources still live on a frame grid: 25 fps is what Kdenlive/Shotcut assume by default.
+  const fps = v?.fps ?? { num: 25, den: 1 };
+  return {
+    source: join(runRoot, e.raw),
+    fps,
+    width: v?.width,
+    height: v?.height,
+    sar: v?.sar,
+    duration: e.probe.duration,
+    frameCount: Math.max(1, secondsToFrame(e.probe.duration, fps)),
+    hasVideo: !!v,
+    hasAudio: !!a,
+    audioChannels: a?.channels,
+    audioSampleRate: a?.sampleRate,
+  };
+}
+
+/** Per-source artifact name: `<kind>.<media name>.json`, or `<kind>.json` when it names this source or is the only one. */
+function artifactFor(dir: string, kind: string, name: string): string | undefined {
+  const specific = join(dir, `${kind}.${name}.json`);
+  if (existsSync(specific)) return specific;
+  const generic = join(dir, `${kind}.json`);
+  return existsSync(generic) ? generic : undefined;
+}
+
+const sameSource = (artifactSource: string | undefined, runRoot: string, e: MediaEntry) =>
+  artifactSource === undefined || artifactSource === join(runRoot, e.raw) || artifactSource === e.original || basename(artifactSource) === e.name;
+
+/**
+ * Read every analysis artifact in `artifactsDir` (a run's artifacts/ folder) and pair it with the media in the
+ * run's media.db.json. Missing artifacts are fine; invalid ones are errors naming the file.
+ */
+export async function loadAnalyses(artifactsDir: string): Promise<{ analyses: SourceAnalysis[]; db: MediaDb; found: string[] }> {
+  const runRoot = dirname(artifactsDir);
+  const layout = runLayout(runRoot);
+  if (!existsSync(layout.mediaDb)) {
+    throw new UserError(`${layout.mediaDb}: not found`, `Is ${artifactsDir} the artifacts/ folder of a run? Run \`autoedit ingest <media> -o ${runRoot}\` first.`);
+  }
+  const db = await readArtifact(layout.mediaDb, MediaDbSchema);
+  const found = new Set<string>();
+  const seqFile = join(artifactsDir, 'sequences.json');
+  const sequences = existsSync(seqFile) ? await readArtifact(seqFile, SequencesSchema) : undefined;
+  if (sequences) found.add(seqFile);
+  const visionFile = join(artifactsDir, 'vision.json');
+  const vision = existsSync(visionFile) ? await readArtifact(visionFile, VisionSchema) : undefined;
+  if (vision) found.add(visionFile);
+  const analyses: SourceAnalysis[] = [];
+  for (const e of db.media) {
+    const source = selectionSource(runRoot, e);
+    const scenes = sequences?.sources.find((s) => sameSource(s.source, runRoot, e) && s.source !== undefined)?.scenes;
+    const vadFile = artifactFor(artifactsDir, 'vad', e.name);
+    const vad = vadFile ? await readArtifact(vadFile, VadSchema) : undefined;
+    const trFile = artifactFor(artifactsDir, 'transcript', e.name);
+    const transcript = trFile ? await readArtifact(trFile, TranscriptSchema) : undefined;
+    const useVad = vad && (sameSource(vad.source, runRoot, e) || db.media.length === 1);
+    const useTr = transcript && (sameSource(transcript.source, runRoot, e) || db.media.length === 1);
+    if (useVad) found.add(vadFile!);
+    if (useTr) found.add(trFile!);
+    analyses.push({
+      source,
+      name: e.name,
+      scenes: scenes?.map((s) => ({ ...s, source: source.source })),
+      vad: useVad ? vad : undefined,
+      transcript: useTr ? transcript : undefined,
+      faces: vision?.sources.find((s) => sameSource(s.source, runRoot, e))?.samples,
+    });
+  }
+  return { analyses, db, found: [...found] };
+}

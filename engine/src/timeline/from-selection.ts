@@ -1,0 +1,60 @@
+import { basename } from 'node:path';
+import { sameRational } from '@autoedit/media';
+import type { Selection, SelectionSource } from '../schemas/selection.js';
+import type { Timeline, TimelineClip, TimelineMedia } from './model.js';
+
+/** Source frame (at the source's rate) → project frame; identity when the rates match. */
+function toProjectFrame(frame: number, src: SelectionSource, fps: Timeline['fps']): number {
+  if (sameRational(src.fps, fps)) return frame;
+  return Math.round((frame * src.fps.den * fps.num) / (src.fps.num * fps.den));
+}
+
+/**
+ * Pure: selection → timeline. The project takes the first video source's rate, size and pixel aspect
+ * (an editor's usual default); audio-only projects get 25 fps 1280x720.
+ */
+export function timelineFromSelection(sel: Selection, name = 'AutoEdit'): Timeline {
+  const lead = sel.sources.find((s) => s.hasVideo);
+  const fps = lead?.fps ?? { num: 25, den: 1 };
+  const media: TimelineMedia[] = sel.sources.map((s, i) => ({
+    id: `m${i}`,
+    path: s.source,
+    name: basename(s.source),
+    length: Math.max(1, toProjectFrame(s.frameCount, s, fps)),
+    hasVideo: s.hasVideo,
+    hasAudio: s.hasAudio,
+    audioChannels: s.audioChannels,
+  }));
+  const idOf = new Map(sel.sources.map((s, i) => [s.source, `m${i}`] as const));
+  const clips: TimelineClip[] = [];
+  const markers: Timeline['markers'] = [];
+  let start = 0;
+  for (const k of sel.kept) {
+    const src = sel.sources.find((s) => s.source === k.source);
+    if (!src) throw new Error(`selection keeps a range of ${k.source}, which is not among its sources`);
+    const m = media[sel.sources.indexOf(src)]!;
+    const inF = Math.min(m.length - 1, toProjectFrame(k.startFrame, src, fps));
+    const outF = Math.min(m.length, Math.max(inF + 1, toProjectFrame(k.endFrame, src, fps)));
+    for (const mk of sel.markers) {
+      if (mk.source !== k.source || mk.time < k.start || mk.time >= k.end) continue;
+      const f = Math.round((mk.time * fps.num) / fps.den);
+      markers.push({ frame: start + f - inF, label: mk.label });
+    }
+    clips.push({ media: idOf.get(k.source)!, in: inF, out: outF, start, reasons: k.reasons });
+    start += outF - inF;
+  }
+  return {
+    version: 1,
+    name,
+    fps,
+    width: lead?.width ?? 1280,
+    height: lead?.height ?? 720,
+    sar: lead?.sar ?? { num: 1, den: 1 },
+    audioChannels: 2,
+    sampleRate: 48000,
+    media,
+    clips,
+    markers,
+    length: start,
+  };
+}

@@ -1,0 +1,108 @@
+import type { Rational } from './rational.js';
+
+export interface RenderInput {
+  path: string;
+  fps: Rational;
+  hasVideo: boolean;
+  hasAudio: boolean;
+}
+
+export interface RenderSegment {
+  /** Index into `inputs`. */
+  input: number;
+  /** Source frames on the input's own rate, end exclusive. */
+  startFrame: number;
+  endFrame: number;
+}
+
+export interface RenderSpec {
+  inputs: RenderInput[];
+  segments: RenderSegment[];
+  width: number;
+  height: number;
+  sar: Rational;
+  fps: Rational;
+  output: string;
+  /** x264 CRF (lower = better); default 20. */
+  crf?: number;
+  preset?: string;
+}
+
+const t = (frames: number, fps: Rational) => ((frames * fps.den) / fps.num).toFixed(6);
+
+/**
+ * ffmpeg arguments that cut and join segments in one pass: every input is decoded once (split/asplit feed one
+ * trim per segment, in source order), trims are frame-exact (boundaries half a frame early so float rounding
+ * never loses a frame), audio is cut by the same times, and concat keeps the two in sync.
+ */
+export function renderArgs(spec: RenderSpec): string[] {
+  const { inputs, segments, fps } = spec;
+  const graph: string[] = [];
+  const uses = inputs.map((_, i) => segments.filter((s) => s.input === i).length);
+  const vLabels: string[][] = inputs.map(() => []);
+  const aLabels: string[][] = inputs.map(() => []);
+  inputs.forEach((inp, i) => {
+    const k = uses[i]!;
+    if (k === 0) return;
+    const vNames = Array.from({ length: k }, (_, j) => `v${i}_${j}`);
+    const aNames = Array.from({ length: k }, (_, j) => `a${i}_${j}`);
+    if (inp.hasVideo) {
+      const norm = `setpts=PTS-STARTPTS,scale=${spec.width}:${spec.height},setsar=${spec.sar.num}/${spec.sar.den},format=yuv420p`;
+      graph.push(`[${i}:v:0]${norm},split=${k}${vNames.map((n) => `[${n}]`).join('')}`);
+    }
+    if (inp.hasAudio) {
+      graph.push(`[${i}:a:0]asetpts=PTS-STARTPTS,aresample=48000,aformat=channel_layouts=stereo,asplit=${k}${aNames.map((n) => `[${n}]`).join('')}`);
+    }
+    vLabels[i] = vNames;
+    aLabels[i] = aNames;
+  });
+  const used = inputs.map(() => 0);
+  const concatIn: string[] = [];
+  segments.forEach((seg, n) => {
+    const inp = inputs[seg.input]!;
+    const j = used[seg.input]!;
+    used[seg.input] = j + 1;
+    const start = t(seg.startFrame, inp.fps);
+    const end = t(seg.endFrame, inp.fps);
+    const len = t(seg.endFrame - seg.startFrame, inp.fps);
+    const half = (x: number) => ((Math.max(0, x - 0.5) * inp.fps.den) / inp.fps.num).toFixed(6);
+    if (inp.hasVideo) {
+      graph.push(`[${vLabels[seg.input]![j]}]trim=start=${half(seg.startFrame)}:end=${half(seg.endFrame)},setpts=PTS-STARTPTS,fps=${fps.num}/${fps.den}[sv${n}]`);
+    } else {
+      graph.push(`color=c=black:s=${spec.width}x${spec.height}:r=${fps.num}/${fps.den}:d=${len},setsar=${spec.sar.num}/${spec.sar.den},format=yuv420p[sv${n}]`);
+    }
+    if (inp.hasAudio) graph.push(`[${aLabels[seg.input]![j]}]atrim=start=${start}:end=${end},asetpts=PTS-STARTPTS[sa${n}]`);
+    else graph.push(`anullsrc=r=48000:cl=stereo,atrim=end=${len}[sa${n}]`);
+    concatIn.push(`[sv${n}][sa${n}]`);
+  });
+  graph.push(`${concatIn.join('')}concat=n=${segments.length}:v=1:a=1[vout][aout]`);
+  return [
+    '-nostdin',
+    '-hide_banner',
+    '-v',
+    'error',
+    '-y',
+    ...inputs.flatMap((inp) => ['-i', inp.path]),
+    '-filter_complex',
+    graph.join(';'),
+    '-map',
+    '[vout]',
+    '-map',
+    '[aout]',
+    '-c:v',
+    'libx264',
+    '-preset',
+    spec.preset ?? 'veryfast',
+    '-crf',
+    String(spec.crf ?? 20),
+    '-c:a',
+    'aac',
+    '-b:a',
+    '192k',
+    '-movflags',
+    '+faststart',
+    '-f',
+    'mp4',
+    spec.output,
+  ];
+}
