@@ -1,4 +1,4 @@
-import type { Rational } from './rational.js';
+import { type Rational, sameRational } from './rational.js';
 
 export interface RenderInput {
   path: string;
@@ -47,7 +47,9 @@ export function renderArgs(spec: RenderSpec): string[] {
     const vNames = Array.from({ length: k }, (_, j) => `v${i}_${j}`);
     const aNames = Array.from({ length: k }, (_, j) => `a${i}_${j}`);
     if (inp.hasVideo) {
-      const norm = `setpts=PTS-STARTPTS,scale=${spec.width}:${spec.height},setsar=${spec.sar.num}/${spec.sar.den},format=yuv420p`;
+      // Rate conversion happens once, before the split: per-segment fps filters pad frames at every segment end.
+      const rate = sameRational(inp.fps, fps) ? '' : `,fps=${fps.num}/${fps.den}`;
+      const norm = `setpts=PTS-STARTPTS${rate},scale=${spec.width}:${spec.height},setsar=${spec.sar.num}/${spec.sar.den},format=yuv420p`;
       graph.push(`[${i}:v:0]${norm},split=${k}${vNames.map((n) => `[${n}]`).join('')}`);
     }
     if (inp.hasAudio) {
@@ -65,9 +67,10 @@ export function renderArgs(spec: RenderSpec): string[] {
     const start = t(seg.startFrame, inp.fps);
     const end = t(seg.endFrame, inp.fps);
     const len = t(seg.endFrame - seg.startFrame, inp.fps);
-    const half = (x: number) => ((Math.max(0, x - 0.5) * inp.fps.den) / inp.fps.num).toFixed(6);
+    // Video boundaries sit half an output frame early, so float rounding of frame times never drops a frame.
+    const half = (x: number) => Math.max(0, (x * inp.fps.den) / inp.fps.num - (0.5 * fps.den) / fps.num).toFixed(6);
     if (inp.hasVideo) {
-      graph.push(`[${vLabels[seg.input]![j]}]trim=start=${half(seg.startFrame)}:end=${half(seg.endFrame)},setpts=PTS-STARTPTS,fps=${fps.num}/${fps.den}[sv${n}]`);
+      graph.push(`[${vLabels[seg.input]![j]}]trim=start=${half(seg.startFrame)}:end=${half(seg.endFrame)},setpts=PTS-STARTPTS[sv${n}]`);
     } else {
       graph.push(`color=c=black:s=${spec.width}x${spec.height}:r=${fps.num}/${fps.den}:d=${len},setsar=${spec.sar.num}/${spec.sar.den},format=yuv420p[sv${n}]`);
     }
