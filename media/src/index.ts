@@ -8,3 +8,4 @@ export * from './rational.js';
 export * from './tools.js';
 export * from './melt.js';
 export * from './render-args.js';
+export * from './frames.js';

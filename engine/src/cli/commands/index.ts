@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerConfig } from './config.js';
+import { registerCut } from './cut.js';
 import { registerExport } from './export.js';
 import { registerIngest } from './ingest.js';
 import { registerPipeline } from './pipeline.js';
@@ -10,6 +11,7 @@ import { registerVad } from './vad.js';
 /** Every CLI command, in the order `autoedit --help` lists them. One module per command. */
 export const commands: ((program: Command) => void)[] = [
   registerIngest,
+  registerCut,
   registerVad,
   registerSelect,
   registerExport,

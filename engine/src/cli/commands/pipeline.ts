@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config/load.js';
 import { runLayout } from '../../project/layout.js';
 import { runPipeline } from '../../pipeline/pipeline.js';
+import { runScenes } from '../../scenes/stage.js';
 import { loadRules } from '../../select/rules-file.js';
 import { fileLogger } from '../../util/log.js';
 import { action } from '../context.js';
@@ -44,6 +45,8 @@ export function registerPipeline(program: Command): void {
           cache: ctx.globals.cache,
           progress: ctx.progress,
           logger,
+          scenes: (l, db, cache) =>
+            runScenes(l, db, { detector: config.scenes.detector, threshold: config.scenes.threshold, minSceneLen: config.scenes.min_scene_len }, cache),
         });
         ctx.result({ ok: true, run: result.run, seconds: result.seconds, stages: result.stages, outputs: result.outputs });
         ctx.say(`\nDone in ${result.seconds.toFixed(2)} s. Outputs:`);

@@ -1,0 +1,27 @@
+// Scene detection on a 2-minute 720p25 H.264 file with hard cuts, against one plain ffmpeg decode of the
+// same file (the floor for any tool that looks at every frame). Goal: ≤ 1.2× the decode.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+export default {
+  name: 'scenes',
+  description: 'autoedit cut (content detector) on 2 min of 720p H.264 vs `ffmpeg -i FILE -an -f null -`',
+  reps: 5,
+  async setup({ outDir }) {
+    const file = join(outDir, 'two-minutes-720p.mp4');
+    if (!existsSync(file)) {
+      // 8 shots of 15 s from different lavfi sources, concatenated: real cuts, real motion, real H.264.
+      const srcs = ['testsrc2', 'smptehdbars', 'mandelbrot', 'rgbtestsrc', 'testsrc', 'cellauto=rule=110', 'life=mold=10:ratio=0.3', 'gradients'];
+      const inputs = srcs.flatMap((s) => ['-f', 'lavfi', '-t', '15', '-i', `${s}${s.includes('=') ? ':' : '='}size=1280x720:rate=25`]);
+      const graph = `${srcs.map((_, i) => `[${i}:v]format=yuv420p,setsar=1[v${i}]`).join(';')};${srcs.map((_, i) => `[v${i}]`).join('')}concat=n=${srcs.length}:v=1:a=0[v]`;
+      execFileSync('ffmpeg', ['-nostdin', '-v', 'error', '-y', ...inputs, '-filter_complex', graph, '-map', '[v]', '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-g', '250', file]);
+    }
+    return { file, out: join(outDir, 'sequences.json') };
+  },
+  commands: ({ file, out }) => [
+    { label: 'ffmpeg decode (-f null)', reference: true, argv: ['ffmpeg', '-nostdin', '-v', 'error', '-i', file, '-an', '-f', 'null', '-'] },
+    { label: 'autoedit cut --no-cache', argv: ['node', 'engine/bin/autoedit.js', '--quiet', '--no-cache', 'cut', file, '-o', out] },
+    { label: 'autoedit cut (cached)', argv: ['node', 'engine/bin/autoedit.js', '--quiet', 'cut', file, '-o', out] },
+  ],
+};

@@ -1,0 +1,149 @@
+import { finished, spawnStream } from './exec.js';
+import type { Rational } from './rational.js';
+
+/**
+ * How frames are reduced to the analysis size.
+ * - `rgb-first`: PySceneDetect's own order — convert to BGR at full resolution, then shrink. Exact, but the
+ *   full-resolution conversion costs about a third of a decode.
+ * - `sampled` (default): shrink in YUV, then convert. The resize samples one source pixel per output pixel
+ *   (what OpenCV's INTER_LINEAR does when shrinking by an integer factor, e.g. 1280→256), so no chroma is
+ *   averaged into dark frames; only chroma siting differs. Measured on PySceneDetect's test videos: the
+ *   same cuts with every detector, content scores within 0.41 of the rgb-first path (0.004 on fades.mp4).
+ * An averaging scaler (bilinear/area) in YUV is what smears chroma noise into near-black frames: never used.
+ */
+export type ColorPath = 'rgb-first' | 'sampled';
+
+/**
+ * ffmpeg arguments that decode the first video stream, reduce it to width×height BGR24 and write raw frames
+ * to stdout; showinfo reports each frame's timestamp.
+ */
+export function frameStreamArgs(
+  input: string,
+  width: number,
+  height: number,
+  colorPath: ColorPath = 'sampled',
+  showinfo = true,
+): string[] {
+  const scale = `scale=${width}:${height}:flags=neighbor`;
+  const info = showinfo ? ',showinfo' : '';
+  return [
+    '-nostdin',
+    '-hide_banner',
+    '-nostats',
+    '-v',
+    'info',
+    '-i',
+    input,
+    '-map',
+    '0:v:0',
+    '-an',
+    '-sn',
+    '-dn',
+    '-vf',
+    colorPath === 'rgb-first' ? `format=bgr24,${scale}${info}` : `${scale},format=bgr24${info}`,
+    '-fps_mode',
+    'passthrough',
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'bgr24',
+    'pipe:1',
+  ];
+}
+
+export interface FrameStreamResult {
+  frames: number;
+  /** ffmpeg's complaints (corrupt packets, truncation), if any. */
+  warnings: string[];
+  /** Set when ffmpeg exited with an error after decoding what it could. */
+  error?: string;
+}
+
+/**
+ * Stream decoded frames through a callback, one reused buffer per frame (memory stays flat in the video's
+ * length). `pts` is the presentation time in seconds, relative to the file's start.
+ */
+export async function streamFrames(
+  input: string,
+  size: { width: number; height: number },
+  onFrame: (bgr: Uint8Array, index: number, pts: number) => void,
+  opts: {
+    signal?: AbortSignal;
+    colorPath?: ColorPath;
+    /**
+     * Constant-rate video: frame i is at start + i/fps, and showinfo (which costs ~15% of a decode) is not
+     * needed. Omit for variable-rate video: timestamps are then read from ffmpeg for every frame.
+     */
+    constantRate?: { start: number; fps: Rational };
+  } = {},
+): Promise<FrameStreamResult> {
+  const cfr = opts.constantRate;
+  const args = frameStreamArgs(input, size.width, size.height, opts.colorPath, !cfr);
+  const child = spawnStream('ffmpeg', args, { signal: opts.signal });
+  const frameBytes = size.width * size.height * 3;
+  const frame = new Uint8Array(frameBytes);
+  let filled = 0;
+  let index = 0;
+  const pts: number[] = [];
+  const pending: Uint8Array[] = [];
+  const nominal = (i: number) => cfr!.start + (i * cfr!.fps.den) / cfr!.fps.num;
+  const warnings: string[] = [];
+  let errBuf = '';
+  child.stderr.on('data', (c: Buffer) => {
+    errBuf += c.toString('latin1');
+    let nl = errBuf.indexOf('\n');
+    while (nl >= 0) {
+      const line = errBuf.slice(0, nl);
+      errBuf = errBuf.slice(nl + 1);
+      const m = /Parsed_showinfo.*\bpts_time:\s*(-?[\d.]+)/.exec(line);
+      if (m) {
+        pts.push(Number(m[1]));
+        flush();
+      } else if (/^\[(?!Parsed_showinfo)/.test(line) || (/corrupt|error/i.test(line) && !/^(Input|Output|Stream|\s)/.test(line))) {
+        if (warnings.length < 20) warnings.push(line.trim());
+      }
+      nl = errBuf.indexOf('\n');
+    }
+  });
+  // A frame is delivered once both its pixels and its timestamp have arrived.
+  const flush = () => {
+    while (pending.length > 0 && index < pts.length) {
+      onFrame(pending.shift()!, index, pts[index]!);
+      index++;
+    }
+  };
+  child.stdout.on('data', (chunk: Buffer) => {
+    let off = 0;
+    while (off < chunk.length) {
+      const n = Math.min(frameBytes - filled, chunk.length - off);
+      frame.set(chunk.subarray(off, off + n), filled);
+      filled += n;
+      off += n;
+      if (filled === frameBytes) {
+        filled = 0;
+        if (cfr) {
+          onFrame(frame, index, nominal(index));
+          index++;
+        } else if (index < pts.length && pending.length === 0) {
+          onFrame(frame, index, pts[index]!);
+          index++;
+        } else {
+          pending.push(frame.slice());
+        }
+      }
+    }
+  });
+  let error: string | undefined;
+  try {
+    await finished('ffmpeg', args, child);
+  } catch (e) {
+    const code = (e as { exitCode?: number }).exitCode;
+    error = warnings.at(-1) ?? `ffmpeg exited with code ${code ?? '?'}`;
+  }
+  // Timestamps may trail the pixels at exit; frames without one get the nominal next time.
+  while (pending.length > 0) {
+    const t = pts[index] ?? (pts.length ? pts[pts.length - 1]! : 0);
+    onFrame(pending.shift()!, index++, t);
+  }
+  return { frames: index, warnings, error };
+}
