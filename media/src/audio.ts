@@ -1,4 +1,5 @@
 import { produceAtomically } from './atomic.js';
+import { UnsupportedMediaError } from './probe.js';
 import { finished, run, spawnStream } from './exec.js';
 import {
   type AudioExtractOptions,
@@ -44,7 +45,11 @@ export async function decodePcm(
     chunks.push(c);
     length += c.length;
   });
-  await finished('ffmpeg', args, child);
+  try {
+    await finished('ffmpeg', args, child);
+  } catch (e) {
+    throw noAudio(input, e);
+  }
   const all = Buffer.concat(chunks, length);
   // Copy into an aligned buffer: Buffer slices may start at odd offsets.
   const out = new Int16Array(Math.floor(all.length / 2));

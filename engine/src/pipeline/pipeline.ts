@@ -11,6 +11,7 @@ import { renderSelection } from '../render/render.js';
 import { UserError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
 import type { Progress } from '../util/progress.js';
+import type { DetectSpeechOptions } from '../speech/vad-stage.js';
 import { runStages, type Stage, type StageReport } from './runner.js';
 import { runExport, runSelect, runVad } from './stages.js';
 
@@ -24,6 +25,7 @@ export interface PipelineOptions {
   render: boolean;
   skip: ReadonlySet<string>;
   cache: boolean;
+  vad?: DetectSpeechOptions;
   progress: Progress;
   logger: Logger;
   /** Optional stages provided by their modules (scene detection, speech recognition). */
@@ -72,7 +74,7 @@ function stages(): Stage<Ctx>[] {
       name: 'vad',
       skipIf: (c) => (!c.db?.media.some((m) => m.audio) ? 'no audio input' : undefined),
       async run(c) {
-        const r = await runVad(c.layout, c.db!, { cache: c.opts.cache });
+        const r = await runVad(c.layout, c.db!, { cache: c.opts.cache, vad: c.opts.vad });
         return { summary: `speech ranges for ${plural(r.files.length, 'source')}`, outputs: r.files, cached: r.hits === r.files.length };
       },
     },

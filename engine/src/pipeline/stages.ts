@@ -12,8 +12,7 @@ import { TranscriptSchema } from '../schemas/transcript.js';
 import { VadSchema } from '../schemas/vad.js';
 import { loadAnalyses } from '../select/load.js';
 import { select } from '../select/select.js';
-import { ENERGY_VAD_DEFAULTS } from '../speech/energy-vad.js';
-import { detectSpeechEnergy } from '../speech/vad-stage.js';
+import { type DetectSpeechOptions, detectSpeech, vadParams } from '../speech/vad-stage.js';
 import { timelineFromSelection } from '../timeline/from-selection.js';
 
 /** Artifact file for a per-source analysis: `<kind>.json` when the run has one source, else `<kind>.<name>.json`. */
@@ -21,15 +20,20 @@ export const perSourceArtifact = (layout: RunLayout, db: MediaDb, kind: string, 
   join(layout.artifacts, db.media.length === 1 ? `${kind}.json` : `${kind}.${name}.json`);
 
 /** Voice activity for every source with audio, cached by (media hash, detector, parameters). */
-export async function runVad(layout: RunLayout, db: MediaDb, opts: { cache: boolean }): Promise<{ files: string[]; hits: number }> {
+export async function runVad(
+  layout: RunLayout,
+  db: MediaDb,
+  opts: { cache: boolean; vad?: DetectSpeechOptions },
+): Promise<{ files: string[]; hits: number }> {
+  const choice = opts.vad ?? {};
   const files: string[] = [];
   let hits = 0;
   for (const e of db.media) {
     if (!e.audio) continue;
-    const key = cacheKey('vad-energy', { hash: e.hash, params: ENERGY_VAD_DEFAULTS });
+    const key = cacheKey('vad', { hash: e.hash, detector: choice.detector ?? 'energy', params: vadParams(choice) });
     const source = join(layout.root, e.raw);
     const { value, hit } = await cached({ dir: layout.cache, disabled: !opts.cache }, key, VadSchema, () =>
-      detectSpeechEnergy(join(layout.root, e.audio!), { source, hash: e.hash }),
+      detectSpeech(join(layout.root, e.audio!), { ...choice, source, hash: e.hash }),
     );
     const file = perSourceArtifact(layout, db, 'vad', e.name);
     await writeArtifact(file, VadSchema, value);

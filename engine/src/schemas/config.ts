@@ -66,6 +66,13 @@ export const ConfigSchema = z
       })
       .strict()
       .default({ detector: 'content' }),
+    vad: z
+      .object({
+        detector: z.enum(['energy', 'silero']).default('energy').describe('energy: loudness threshold (auto-editor-like); silero: Silero VAD model'),
+        threshold: z.number().min(0).max(1).optional().describe('energy: peak level 0–1 (0.04); silero: speech probability (0.5)'),
+      })
+      .strict()
+      .default({ detector: 'energy' }),
     rules: z
       .string()
       .optional()

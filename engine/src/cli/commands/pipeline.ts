@@ -8,6 +8,7 @@ import { loadRules } from '../../select/rules-file.js';
 import { fileLogger } from '../../util/log.js';
 import { action } from '../context.js';
 import { parseFormats } from './export.js';
+import { vadChoice } from './vad.js';
 
 interface Flags {
   output: string;
@@ -43,6 +44,7 @@ export function registerPipeline(program: Command): void {
           render: !!flags.render,
           skip: new Set((flags.skip ?? '').split(',').map((s) => s.trim()).filter(Boolean)),
           cache: ctx.globals.cache,
+          vad: vadChoice(config.vad.detector, config.vad.threshold),
           progress: ctx.progress,
           logger,
           scenes: (l, db, cache) =>

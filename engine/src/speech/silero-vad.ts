@@ -1,0 +1,102 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { SpeechRange } from '../schemas/vad.js';
+import { UserError } from '../util/errors.js';
+
+/** Silero's own post-processing defaults (get_speech_timestamps). */
+export interface SileroParams {
+  threshold: number;
+  /** Hysteresis: speech ends when the probability drops below threshold - 0.15. */
+  negThreshold?: number;
+  minSpeechMs: number;
+  minSilenceMs: number;
+  speechPadMs: number;
+}
+export const SILERO_DEFAULTS: SileroParams = { threshold: 0.5, minSpeechMs: 250, minSilenceMs: 100, speechPadMs: 30 };
+
+const SR = 16000;
+const WINDOW = 512;
+const CONTEXT = 64;
+
+/** The model that ships with the engine (engine/models/silero-vad), found from source or bundle; AUTOEDIT_SILERO_MODEL overrides. */
+export function defaultSileroModel(): string {
+  if (process.env.AUTOEDIT_SILERO_MODEL) return process.env.AUTOEDIT_SILERO_MODEL;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 4; i++) {
+    const p = join(dir, 'models', 'silero-vad', 'silero_vad.onnx');
+    if (existsSync(p)) return p;
+    dir = dirname(dir);
+  }
+  return join(dir, 'models', 'silero-vad', 'silero_vad.onnx');
+}
+
+/** Per-window speech probabilities (one per 32 ms window at 16 kHz) from Silero VAD v6 run by onnxruntime-node. */
+export async function sileroProbabilities(pcm: Int16Array, modelPath = defaultSileroModel()): Promise<Float32Array> {
+  if (!existsSync(modelPath)) throw new UserError(`Silero VAD model not found at ${modelPath}`, 'Set AUTOEDIT_SILERO_MODEL to silero_vad.onnx, or use the energy detector.');
+  // Loaded lazily: the runtime is large and most commands never need it.
+  const ort = await import('onnxruntime-node');
+  let session: Awaited<ReturnType<typeof ort.InferenceSession.create>>;
+  try {
+    session = await ort.InferenceSession.create(modelPath, { intraOpNumThreads: 1, interOpNumThreads: 1 });
+  } catch (e) {
+    throw new UserError(`${modelPath}: not a usable ONNX model (${(e as Error).message.split('\n')[0]})`);
+  }
+  const windows = Math.ceil(pcm.length / WINDOW);
+  const probs = new Float32Array(windows);
+  const input = new Float32Array(CONTEXT + WINDOW);
+  let state = new ort.Tensor('float32', new Float32Array(2 * 128), [2, 1, 128]);
+  const sr = new ort.Tensor('int64', BigInt64Array.from([BigInt(SR)]), []);
+  for (let w = 0; w < windows; w++) {
+    // Each window is prefixed with the last 64 samples of the previous one (zeros at the start).
+    input.copyWithin(0, WINDOW, WINDOW + CONTEXT);
+    if (w === 0) input.fill(0, 0, CONTEXT);
+    const off = w * WINDOW;
+    for (let i = 0; i < WINDOW; i++) input[CONTEXT + i] = off + i < pcm.length ? pcm[off + i]! / 32768 : 0;
+    const out = await session.run({ input: new ort.Tensor('float32', input.slice(), [1, CONTEXT + WINDOW]), state, sr });
+    probs[w] = (out.output!.data as Float32Array)[0]!;
+    state = out.stateN as typeof state;
+  }
+  await session.release();
+  return probs;
+}
+
+/** Silero's get_speech_timestamps over window probabilities: hysteresis, minimum lengths, padding. Pure. */
+export function speechFromProbabilities(probs: Float32Array, totalSamples: number, p: SileroParams = SILERO_DEFAULTS): SpeechRange[] {
+  const neg = p.negThreshold ?? Math.max(p.threshold - 0.15, 0.01);
+  const minSpeech = (SR * p.minSpeechMs) / 1000;
+  const minSilence = (SR * p.minSilenceMs) / 1000;
+  const pad = (SR * p.speechPadMs) / 1000;
+  const spans: { start: number; end: number; sum: number; n: number }[] = [];
+  let cur: { start: number; end: number; sum: number; n: number } | undefined;
+  let tempEnd = 0;
+  for (let i = 0; i < probs.length; i++) {
+    const prob = probs[i]!;
+    const at = i * WINDOW;
+    if (cur) {
+      cur.sum += prob;
+      cur.n++;
+    }
+    if (prob >= p.threshold && tempEnd) tempEnd = 0;
+    if (prob >= p.threshold && !cur) {
+      cur = { start: at, end: 0, sum: prob, n: 1 };
+      continue;
+    }
+    if (prob < neg && cur) {
+      if (!tempEnd) tempEnd = at;
+      if (at - tempEnd < minSilence) continue;
+      cur.end = tempEnd;
+      if (cur.end - cur.start > minSpeech) spans.push(cur);
+      cur = undefined;
+      tempEnd = 0;
+    }
+  }
+  if (cur && totalSamples - cur.start > minSpeech) spans.push({ ...cur, end: totalSamples });
+  return spans.map((s, i) => {
+    const prevEnd = i > 0 ? spans[i - 1]!.end : 0;
+    const nextStart = i + 1 < spans.length ? spans[i + 1]!.start : totalSamples;
+    const start = Math.max(i === 0 ? 0 : (prevEnd + s.start) / 2, s.start - pad);
+    const end = Math.min(i + 1 === spans.length ? totalSamples : (s.end + nextStart) / 2, s.end + pad);
+    return { start: start / SR, end: end / SR, probability: +(s.sum / s.n).toFixed(4) };
+  });
+}
