@@ -15,9 +15,19 @@ export async function extractAudio(
   output: string,
   o: AudioExtractOptions & { signal?: AbortSignal } = {},
 ): Promise<void> {
-  await produceAtomically(output, (tmp) =>
-    run('ffmpeg', extractAudioArgs(input, tmp, o), { signal: o.signal }),
-  );
+  await produceAtomically(output, (tmp) => run('ffmpeg', extractAudioArgs(input, tmp, o), { signal: o.signal })).catch((e) => {
+    throw noAudio(input, e);
+  });
+}
+
+/** ffmpeg's "Stream map '0:a:0' matches no streams" and friends → a sentence naming the file. */
+function noAudio(input: string, e: unknown): unknown {
+  const tail = (e as { stderrTail?: string }).stderrTail ?? '';
+  if (/matches no streams/.test(tail)) return new UnsupportedMediaError(input, 'has no audio stream');
+  if (/Invalid data found|moov atom not found|could not find codec/i.test(tail)) {
+    return new UnsupportedMediaError(input, `not a readable media file: ${tail.split('\n').pop()!.replace(`${input}: `, '')}`);
+  }
+  return e;
 }
 
 /** Make a low-resolution proxy, atomically. */
