@@ -4,6 +4,7 @@ import { loadConfig } from '../../config/load.js';
 import { runLayout } from '../../project/layout.js';
 import { runPipeline } from '../../pipeline/pipeline.js';
 import { runScenes } from '../../scenes/stage.js';
+import { runStt } from '../../speech/stage.js';
 import { loadRules } from '../../select/rules-file.js';
 import { fileLogger } from '../../util/log.js';
 import { action } from '../context.js';
@@ -16,6 +17,7 @@ interface Flags {
   export: string;
   render?: boolean;
   rules?: string;
+  model?: string;
 }
 
 export function registerPipeline(program: Command): void {
@@ -28,6 +30,7 @@ export function registerPipeline(program: Command): void {
     .option('--export <formats>', 'export formats (mlt, kdenlive, edl, fcpxml, otio, srt, vtt)', 'mlt,kdenlive,srt')
     .option('--render', 'also render outputs/<name>.mp4 with ffmpeg')
     .option('-r, --rules <file>', 'rules.json (default: rules.json in the run folder, else built-in defaults)')
+    .option('-m, --model <path>', 'Whisper model file or folder for the stt stage')
     .addHelpText('after', '\nExample:\n  $ autoedit pipeline interview.mp4 -o runs/interview --skip scenes --render')
     .action(
       action(async (ctx, inputs: string[], flags: Flags) => {
@@ -49,6 +52,13 @@ export function registerPipeline(program: Command): void {
           logger,
           scenes: (l, db, cache) =>
             runScenes(l, db, { detector: config.scenes.detector, threshold: config.scenes.threshold, minSceneLen: config.scenes.min_scene_len }, cache),
+          stt: (l, db, cache) =>
+            runStt(l, db, {
+              lookup: { explicit: flags.model, configured: config.stt.model_path, name: config.stt.model },
+              language: config.stt.language,
+              prompt: config.stt.prompt,
+              cache,
+            }),
         });
         ctx.result({ ok: true, run: result.run, seconds: result.seconds, stages: result.stages, outputs: result.outputs });
         ctx.say(`\nDone in ${result.seconds.toFixed(2)} s. Outputs:`);

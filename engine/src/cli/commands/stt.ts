@@ -1,0 +1,68 @@
+import { dirname, join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { loadConfig } from '../../config/load.js';
+import { toSrt, toVtt, transcriptCues } from '../../exporters/subtitles.js';
+import { writeArtifact } from '../../project/artifacts.js';
+import { TranscriptSchema } from '../../schemas/transcript.js';
+import { transcribeFile } from '../../speech/transcribe.js';
+import { findModel } from '../../speech/whisper/models.js';
+import { writeFileAtomic } from '../../util/atomic-write.js';
+import { action } from '../context.js';
+
+interface Flags {
+  output: string;
+  model?: string;
+  lang?: string;
+  prompt?: string;
+  window: string;
+  jobs: string;
+  srt?: boolean;
+  vtt?: boolean;
+}
+
+export function registerStt(program: Command): void {
+  program
+    .command('stt')
+    .description('transcribe speech locally with Whisper (whisper.cpp) → transcript.json with word timings')
+    .argument('<input>', 'audio (runs/<id>/audio/x.flac) or any media file')
+    .requiredOption('-o, --output <file>', 'transcript.json to write')
+    .option('-m, --model <path>', 'ggml model file or folder (default: config stt.model_path, $AUTOEDIT_MODELS, ~/.cache/autoedit/models)')
+    .option('-l, --lang <code>', 'spoken language (default: auto-detect, or config stt.language)')
+    .option('-p, --prompt <text>', 'initial prompt / vocabulary hint (names, jargon)')
+    .option('--window <seconds>', 'window length for long audio', '300')
+    .option('-j, --jobs <n>', 'windows transcribed in parallel', '1')
+    .option('--srt', 'also write <output>.srt')
+    .option('--vtt', 'also write <output>.vtt')
+    .addHelpText('after', '\nExamples:\n  $ autoedit models pull base.en\n  $ autoedit stt runs/demo/audio/talk.mp4.flac -o runs/demo/artifacts/transcript.json --srt')
+    .action(
+      action(async (ctx, input: string, flags: Flags) => {
+        const { config } = loadConfig({ configFile: ctx.globals.config });
+        const modelPath = findModel({ explicit: flags.model, configured: config.stt.model_path, name: config.stt.model });
+        const out = resolve(flags.output);
+        const tr = await transcribeFile(resolve(input), {
+          modelPath,
+          language: flags.lang ?? config.stt.language,
+          prompt: flags.prompt ?? config.stt.prompt,
+          window: Number(flags.window) || 300,
+          concurrency: Math.max(1, Number(flags.jobs) || 1),
+          cache: { dir: join(dirname(out), 'cache'), disabled: !ctx.globals.cache },
+          progress: ctx.progress,
+        });
+        await writeArtifact(out, TranscriptSchema, tr);
+        const written = [out];
+        if (flags.srt) {
+          await writeFileAtomic(out.replace(/\.json$/, '') + '.srt', toSrt(transcriptCues(tr)));
+          written.push(out.replace(/\.json$/, '') + '.srt');
+        }
+        if (flags.vtt) {
+          await writeFileAtomic(out.replace(/\.json$/, '') + '.vtt', toVtt(transcriptCues(tr)));
+          written.push(out.replace(/\.json$/, '') + '.vtt');
+        }
+        const words = tr.segments.reduce((a, s) => a + s.words.length, 0);
+        ctx.result({ ok: true, output: out, written, model: tr.model, language: tr.language, segments: tr.segments.length, words });
+        ctx.say(`${words} words in ${tr.segments.length} segment(s), language ${tr.language}, model ${tr.model}`);
+        for (const w of written) ctx.say(`Wrote ${w}`);
+        return 0;
+      }),
+    );
+}

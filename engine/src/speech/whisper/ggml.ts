@@ -1,0 +1,206 @@
+import { readFile, writeFile } from 'node:fs/promises';
+
+/** whisper.cpp ggml model header (legacy "ggml" format: magic, 11 hparams, mel filters, vocabulary). */
+export interface WhisperHparams {
+  nVocab: number;
+  nAudioCtx: number;
+  nAudioState: number;
+  nAudioHead: number;
+  nAudioLayer: number;
+  nTextCtx: number;
+  nTextState: number;
+  nTextHead: number;
+  nTextLayer: number;
+  nMels: number;
+  ftype: number;
+}
+
+export interface GgmlHeader {
+  hparams: WhisperHparams;
+  /** Byte offset where the tensors start (after hparams, mel filters and vocabulary). */
+  tensorsOffset: number;
+  /** Offset of the mel filter block. */
+  melOffset: number;
+}
+
+const MAGIC = 0x67676d6c; // "ggml"
+const HPARAM_KEYS: (keyof WhisperHparams)[] = ['nVocab', 'nAudioCtx', 'nAudioState', 'nAudioHead', 'nAudioLayer', 'nTextCtx', 'nTextState', 'nTextHead', 'nTextLayer', 'nMels', 'ftype'];
+
+/** A file that is not a whisper.cpp model, or a damaged one. */
+export class ModelFormatError extends Error {
+  constructor(file: string, why: string) {
+    super(`${file}: not a usable whisper.cpp (ggml) model: ${why}`);
+    this.name = 'ModelFormatError';
+  }
+}
+
+/**
+ * Parse and sanity-check the header in JS before handing the file to native code: some malformed headers
+ * abort the whole process inside whisper.cpp instead of returning an error.
+ */
+export function parseGgmlHeader(buf: Buffer, file = 'model'): GgmlHeader {
+  const need = (n: number, at: number, what: string) => {
+    if (at + n > buf.length) throw new ModelFormatError(file, `truncated in ${what}`);
+  };
+  if (buf.length < 4 || buf.readUInt32LE(0) !== MAGIC) throw new ModelFormatError(file, 'bad magic (expected a ggml whisper model, e.g. ggml-base.en.bin)');
+  need(48, 0, 'the header');
+  const hp = {} as WhisperHparams;
+  HPARAM_KEYS.forEach((k, i) => {
+    hp[k] = buf.readInt32LE(4 + i * 4);
+  });
+  const sane =
+    hp.nVocab > 0 && hp.nVocab < 1_000_000 && hp.nAudioCtx > 0 && hp.nAudioState > 0 && hp.nAudioHead > 0 && hp.nAudioLayer > 0 &&
+    hp.nTextCtx > 0 && hp.nTextState > 0 && hp.nTextHead > 0 && hp.nTextLayer > 0 && (hp.nMels === 80 || hp.nMels === 128) &&
+    hp.nAudioState % hp.nAudioHead === 0 && hp.nTextState % hp.nTextHead === 0 && hp.ftype >= 0 && hp.ftype < 64;
+  if (!sane) throw new ModelFormatError(file, `implausible hyper-parameters ${JSON.stringify(hp)}`);
+  let at = 48;
+  const melOffset = at;
+  need(8, at, 'the mel filters');
+  const nMel = buf.readInt32LE(at);
+  const nFft = buf.readInt32LE(at + 4);
+  if (nMel !== hp.nMels || nFft <= 0 || nFft > 4096) throw new ModelFormatError(file, 'bad mel filter block');
+  at += 8 + nMel * nFft * 4;
+  need(4, at, 'the vocabulary');
+  const nVocab = buf.readInt32LE(at);
+  at += 4;
+  if (nVocab <= 0 || nVocab > hp.nVocab + 1000) throw new ModelFormatError(file, 'bad vocabulary size');
+  for (let i = 0; i < nVocab; i++) {
+    need(4, at, 'the vocabulary');
+    const len = buf.readUInt32LE(at);
+    if (len > 1024) throw new ModelFormatError(file, `vocabulary entry ${i} is ${len} bytes long`);
+    at += 4 + len;
+    need(0, at, 'the vocabulary');
+  }
+  return { hparams: hp, tensorsOffset: at, melOffset };
+}
+
+/** Deterministic PRNG (mulberry32): the generated test model is byte-identical on every run. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** IEEE 754 half precision from a float (round to nearest; enough for random test weights). */
+function toHalf(v: number): number {
+  const f32 = new Float32Array([v]);
+  const x = new Uint32Array(f32.buffer)[0]!;
+  const sign = (x >>> 16) & 0x8000;
+  const exp = ((x >>> 23) & 0xff) - 127 + 15;
+  const mant = x & 0x7fffff;
+  if (exp <= 0) return sign;
+  if (exp >= 31) return sign | 0x7c00;
+  return sign | (exp << 10) | ((mant + 0x1000) >>> 13);
+}
+
+interface TensorSpec {
+  name: string;
+  /** ggml ne, innermost first. */
+  ne: number[];
+  type: 'f32' | 'f16';
+  /** Layer norms start at 1, everything else small and random. */
+  init?: 'one';
+}
+
+function tensorSpecs(h: WhisperHparams): TensorSpec[] {
+  const a = h.nAudioState;
+  const t = h.nTextState;
+  const w: 'f16' = 'f16';
+  const specs: TensorSpec[] = [
+    { name: 'encoder.positional_embedding', ne: [a, h.nAudioCtx], type: 'f32' },
+    { name: 'encoder.conv1.weight', ne: [3, h.nMels, a], type: 'f16' },
+    { name: 'encoder.conv1.bias', ne: [1, a], type: 'f32' },
+    { name: 'encoder.conv2.weight', ne: [3, a, a], type: 'f16' },
+    { name: 'encoder.conv2.bias', ne: [1, a], type: 'f32' },
+    { name: 'encoder.ln_post.weight', ne: [a], type: 'f32', init: 'one' },
+    { name: 'encoder.ln_post.bias', ne: [a], type: 'f32' },
+    { name: 'decoder.positional_embedding', ne: [t, h.nTextCtx], type: 'f32' },
+    { name: 'decoder.token_embedding.weight', ne: [t, h.nVocab], type: w },
+    { name: 'decoder.ln.weight', ne: [t], type: 'f32', init: 'one' },
+    { name: 'decoder.ln.bias', ne: [t], type: 'f32' },
+  ];
+  const block = (p: string, s: number, cross: boolean) => {
+    const attn = (n: string) => [
+      { name: `${p}.${n}_ln.weight`, ne: [s], type: 'f32' as const, init: 'one' as const },
+      { name: `${p}.${n}_ln.bias`, ne: [s], type: 'f32' as const },
+      { name: `${p}.${n}.query.weight`, ne: [s, s], type: w },
+      { name: `${p}.${n}.query.bias`, ne: [s], type: 'f32' as const },
+      { name: `${p}.${n}.key.weight`, ne: [s, s], type: w },
+      { name: `${p}.${n}.value.weight`, ne: [s, s], type: w },
+      { name: `${p}.${n}.value.bias`, ne: [s], type: 'f32' as const },
+      { name: `${p}.${n}.out.weight`, ne: [s, s], type: w },
+      { name: `${p}.${n}.out.bias`, ne: [s], type: 'f32' as const },
+    ];
+    specs.push(
+      { name: `${p}.mlp_ln.weight`, ne: [s], type: 'f32', init: 'one' },
+      { name: `${p}.mlp_ln.bias`, ne: [s], type: 'f32' },
+      { name: `${p}.mlp.0.weight`, ne: [s, 4 * s], type: w },
+      { name: `${p}.mlp.0.bias`, ne: [4 * s], type: 'f32' },
+      { name: `${p}.mlp.2.weight`, ne: [4 * s, s], type: w },
+      { name: `${p}.mlp.2.bias`, ne: [s], type: 'f32' },
+      ...attn('attn'),
+      ...(cross ? attn('cross_attn') : []),
+    );
+  };
+  for (let i = 0; i < h.nAudioLayer; i++) block(`encoder.blocks.${i}`, a, false);
+  for (let i = 0; i < h.nTextLayer; i++) block(`decoder.blocks.${i}`, t, true);
+  return specs;
+}
+
+export interface TinyModelOptions {
+  state?: number;
+  heads?: number;
+  layers?: number;
+  textCtx?: number;
+  seed?: number;
+}
+
+/**
+ * A tiny Whisper model in the real ggml format, for tests and benchmarks where no real weights exist: the
+ * header, mel filters and full vocabulary are copied from a real (tensor-less) whisper.cpp test file, and
+ * every tensor whisper.cpp expects is filled with seeded random values. It loads and decodes for real; its
+ * text is noise. Returns the number of tensors written.
+ */
+export async function writeTinyModel(headerFile: string, out: string, o: TinyModelOptions = {}): Promise<number> {
+  const src = await readFile(headerFile);
+  const hdr = parseGgmlHeader(src, headerFile);
+  const h: WhisperHparams = {
+    ...hdr.hparams,
+    nAudioState: o.state ?? 64,
+    nAudioHead: o.heads ?? 2,
+    nAudioLayer: o.layers ?? 1,
+    nTextState: o.state ?? 64,
+    nTextHead: o.heads ?? 2,
+    nTextLayer: o.layers ?? 1,
+    nTextCtx: o.textCtx ?? hdr.hparams.nTextCtx,
+    ftype: 1,
+  };
+  const head = Buffer.from(src.subarray(0, hdr.tensorsOffset));
+  HPARAM_KEYS.forEach((k, i) => head.writeInt32LE(h[k], 4 + i * 4));
+  const rand = prng(o.seed ?? 1234);
+  const parts: Buffer[] = [head];
+  const specs = tensorSpecs(h);
+  for (const t of specs) {
+    const name = Buffer.from(t.name, 'utf8');
+    const meta = Buffer.alloc(12 + 4 * t.ne.length);
+    meta.writeInt32LE(t.ne.length, 0);
+    meta.writeInt32LE(name.length, 4);
+    meta.writeInt32LE(t.type === 'f32' ? 0 : 1, 8);
+    t.ne.forEach((n, i) => meta.writeInt32LE(n, 12 + 4 * i));
+    const count = t.ne.reduce((x, y) => x * y, 1);
+    const data = Buffer.alloc(count * (t.type === 'f32' ? 4 : 2));
+    for (let i = 0; i < count; i++) {
+      const v = t.init === 'one' ? 1 : (rand() - 0.5) * 0.1;
+      if (t.type === 'f32') data.writeFloatLE(v, i * 4);
+      else data.writeUInt16LE(toHalf(v), i * 2);
+    }
+    parts.push(meta, name, data);
+  }
+  await writeFile(out, Buffer.concat(parts));
+  return specs.length;
+}
