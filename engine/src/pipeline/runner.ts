@@ -9,6 +9,8 @@ export interface StageOutcome {
   cached: boolean;
   /** Non-fatal problems worth telling the user (e.g. "no speech model: transcript skipped"). */
   warnings?: string[];
+  /** The stage found it had nothing it could do (e.g. no speech model installed): why. */
+  skipped?: string;
 }
 
 export interface Stage<C> {
@@ -52,7 +54,8 @@ export async function runStages<C>(
     try {
       const out = await stage.run(ctx);
       const seconds = (performance.now() - t0) / 1000;
-      reports.push({ stage: stage.name, status: out.cached ? 'cached' : 'done', seconds, ...out });
+      const status = out.skipped ? 'skipped' : out.cached ? 'cached' : 'done';
+      reports.push({ stage: stage.name, status, seconds, ...out, reason: out.skipped });
       opts.progress.done(`${tag}: ${out.summary}${out.cached ? ' (cached)' : ''} — ${seconds.toFixed(2)} s`);
       for (const w of out.warnings ?? []) opts.progress.line(`    warning: ${w}`);
       opts.logger.log('info', 'stage.done', { stage: stage.name, seconds, cached: out.cached, outputs: out.outputs, warnings: out.warnings });

@@ -26,7 +26,7 @@ export async function runStt(
     modelPath = findModel(o.lookup);
   } catch (e) {
     if (e instanceof ModelNotFoundError) {
-      return { summary: 'skipped: no Whisper model', outputs: [], cached: false, warnings: [`${e.message}. ${e.hint}`] };
+      return { summary: 'skipped: no Whisper model', outputs: [], cached: false, skipped: 'no Whisper model', warnings: [`${e.message}. ${e.hint}`] };
     }
     throw e;
   }

@@ -1,6 +1,10 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { REPO } from './shared.js';
+
+/** tsx's loader by absolute URL, so the CLI runs from sources whatever the working directory. */
+const TSX = pathToFileURL(join(REPO, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
 
 export interface CliResult {
   code: number;
@@ -16,7 +20,7 @@ export function cli(args: string[], opts: { env?: Record<string, string>; cwd?: 
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--conditions=source', '--import', import.meta.resolve('tsx'), join(REPO, 'engine/src/cli/main.ts'), ...args],
+      ['--conditions=source', '--import', TSX, join(REPO, 'engine/src/cli/main.ts'), ...args],
       { cwd: opts.cwd ?? REPO, env: { ...process.env, ...opts.env, FORCE_COLOR: '0' }, maxBuffer: 64 << 20 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
