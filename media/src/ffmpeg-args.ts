@@ -7,6 +7,8 @@ export interface AudioExtractOptions {
   channels?: number;
   /** Index among the file's audio streams (0 = first). */
   audioStream?: number;
+  /** Also write the same audio as raw s16le PCM to stdout (one decode feeds the file and the caller). */
+  pcmToStdout?: boolean;
 }
 
 /** Decode one audio stream to mono 16 kHz (by default) FLAC: what VAD and speech recognition consume. */
@@ -30,6 +32,21 @@ export function extractAudioArgs(input: string, output: string, o: AudioExtractO
     '-f',
     'flac',
     output,
+    ...(o.pcmToStdout
+      ? [
+          '-map',
+          `0:a:${o.audioStream ?? 0}`,
+          '-ac',
+          String(o.channels ?? 1),
+          '-ar',
+          String(o.sampleRate ?? 16000),
+          '-f',
+          's16le',
+          '-acodec',
+          'pcm_s16le',
+          'pipe:1',
+        ]
+      : []),
   ];
 }
 

@@ -99,7 +99,10 @@ export async function streamFrames(
       if (m) {
         pts.push(Number(m[1]));
         flush();
-      } else if (/^\[(?!Parsed_showinfo)/.test(line) || (/corrupt|error/i.test(line) && !/^(Input|Output|Stream|\s)/.test(line))) {
+      } else if (
+        /^\[(?!Parsed_showinfo)/.test(line) ||
+        (/corrupt|error/i.test(line) && !/^(Input|Output|Stream|\s)/.test(line))
+      ) {
         if (warnings.length < 20) warnings.push(line.trim());
       }
       nl = errBuf.indexOf('\n');

@@ -53,7 +53,9 @@ export function renderArgs(spec: RenderSpec): string[] {
       graph.push(`[${i}:v:0]${norm},split=${k}${vNames.map((n) => `[${n}]`).join('')}`);
     }
     if (inp.hasAudio) {
-      graph.push(`[${i}:a:0]asetpts=PTS-STARTPTS,aresample=48000,aformat=channel_layouts=stereo,asplit=${k}${aNames.map((n) => `[${n}]`).join('')}`);
+      graph.push(
+        `[${i}:a:0]asetpts=PTS-STARTPTS,aresample=48000,aformat=channel_layouts=stereo,asplit=${k}${aNames.map((n) => `[${n}]`).join('')}`,
+      );
     }
     vLabels[i] = vNames;
     aLabels[i] = aNames;
@@ -68,13 +70,19 @@ export function renderArgs(spec: RenderSpec): string[] {
     const end = t(seg.endFrame, inp.fps);
     const len = t(seg.endFrame - seg.startFrame, inp.fps);
     // Video boundaries sit half an output frame early, so float rounding of frame times never drops a frame.
-    const half = (x: number) => Math.max(0, (x * inp.fps.den) / inp.fps.num - (0.5 * fps.den) / fps.num).toFixed(6);
+    const half = (x: number) =>
+      Math.max(0, (x * inp.fps.den) / inp.fps.num - (0.5 * fps.den) / fps.num).toFixed(6);
     if (inp.hasVideo) {
-      graph.push(`[${vLabels[seg.input]![j]}]trim=start=${half(seg.startFrame)}:end=${half(seg.endFrame)},setpts=PTS-STARTPTS[sv${n}]`);
+      graph.push(
+        `[${vLabels[seg.input]![j]}]trim=start=${half(seg.startFrame)}:end=${half(seg.endFrame)},setpts=PTS-STARTPTS[sv${n}]`,
+      );
     } else {
-      graph.push(`color=c=black:s=${spec.width}x${spec.height}:r=${fps.num}/${fps.den}:d=${len},setsar=${spec.sar.num}/${spec.sar.den},format=yuv420p[sv${n}]`);
+      graph.push(
+        `color=c=black:s=${spec.width}x${spec.height}:r=${fps.num}/${fps.den}:d=${len},setsar=${spec.sar.num}/${spec.sar.den},format=yuv420p[sv${n}]`,
+      );
     }
-    if (inp.hasAudio) graph.push(`[${aLabels[seg.input]![j]}]atrim=start=${start}:end=${end},asetpts=PTS-STARTPTS[sa${n}]`);
+    if (inp.hasAudio)
+      graph.push(`[${aLabels[seg.input]![j]}]atrim=start=${start}:end=${end},asetpts=PTS-STARTPTS[sa${n}]`);
     else graph.push(`anullsrc=r=48000:cl=stereo,atrim=end=${len}[sa${n}]`);
     concatIn.push(`[sv${n}][sa${n}]`);
   });

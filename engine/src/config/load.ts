@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { lazy } from '../util/lazy.js';
 import type { z } from 'zod';
 import { type Config, ConfigSchema } from '../schemas/config.js';
 import { UserError } from '../util/errors.js';
@@ -21,6 +21,9 @@ export interface LoadedConfig {
   /** Files that contributed, lowest precedence first. */
   files: string[];
 }
+
+/** The YAML parser, loaded only when a config file exists. */
+export const yaml = lazy<typeof import('yaml')>('yaml');
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   !!v && typeof v === 'object' && !Array.isArray(v);
@@ -76,7 +79,7 @@ function explain(file: string, error: z.ZodError): UserError {
 function readYaml(file: string, env: Record<string, string | undefined>): Record<string, unknown> {
   let doc: unknown;
   try {
-    doc = parseYaml(readFileSync(file, 'utf8'));
+    doc = yaml().parse(readFileSync(file, 'utf8'));
   } catch (e) {
     throw new UserError(`${file}: not valid YAML (${(e as Error).message.split('\n')[0]})`);
   }

@@ -1,7 +1,6 @@
-import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
 import { clipLength, mediaById, type Timeline } from '../timeline/model.js';
-import { displayAspect, props } from './xml.js';
+import { displayAspect, props, xml } from './xml.js';
 
 /** Kdenlive 22.12 (Debian's) reads document version 1.04; 23.04+ upgrade it on open. */
 export const KDENLIVE_DOC_VERSION = '1.04';
@@ -21,7 +20,7 @@ const TRACK_FILTERS = (el: XMLBuilder, audio: boolean) => {
 export function toKdenlive(t: Timeline, opts: { documentId?: string } = {}): string {
   const last = Math.max(0, t.length - 1);
   const dar = displayAspect(t.width, t.height, t.sar);
-  const doc = create({ version: '1.0', encoding: 'utf-8' });
+  const doc = xml().create({ version: '1.0', encoding: 'utf-8' });
   const mlt = doc.ele('mlt', { LC_NUMERIC: 'C', producer: 'main_bin', version: '7.12.0', root: '' });
   mlt.ele('profile', {
     description: `${t.width}x${t.height} ${(t.fps.num / t.fps.den).toFixed(2)} fps`,

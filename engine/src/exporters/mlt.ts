@@ -1,7 +1,6 @@
-import { create } from 'xmlbuilder2';
 import { clock } from '../timeline/timecode.js';
 import { clipLength, mediaById, type Timeline } from '../timeline/model.js';
-import { displayAspect, props } from './xml.js';
+import { displayAspect, props, xml } from './xml.js';
 
 /**
  * Shotcut-flavoured MLT XML: a project Shotcut opens with its clips on the timeline (main_bin, black
@@ -11,7 +10,7 @@ import { displayAspect, props } from './xml.js';
 export function toMlt(t: Timeline): string {
   const last = Math.max(0, t.length - 1);
   const dar = displayAspect(t.width, t.height, t.sar);
-  const doc = create({ version: '1.0', encoding: 'utf-8' });
+  const doc = xml().create({ version: '1.0', encoding: 'utf-8' });
   const mlt = doc.ele('mlt', { LC_NUMERIC: 'C', version: '7.12.0', title: t.name, producer: 'main_bin' });
   mlt.ele('profile', {
     description: `${t.width}x${t.height} ${(t.fps.num / t.fps.den).toFixed(3).replace(/\.?0+$/, '')} fps`,

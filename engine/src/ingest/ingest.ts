@@ -23,6 +23,11 @@ export interface IngestOptions {
   progress?: Progress;
   logger?: Logger;
   signal?: AbortSignal;
+  /**
+   * Called with the 16 kHz mono PCM of each newly processed input, decoded in the same ffmpeg pass that
+   * writes audio/<name>.flac: lets a later stage (VAD) skip decoding it again.
+   */
+  onAudio?: (entry: MediaEntry, pcm: Int16Array) => Promise<void>;
 }
 
 export type IngestStatus = 'new' | 'changed' | 'unchanged';
@@ -123,16 +128,28 @@ async function ingestOne(
     log.log('info', 'ingest.unchanged', { input: file, hash });
     return { input: file, status: 'unchanged', entry: previous, seconds: (performance.now() - t0) / 1000 };
   }
-  const probed = await (early ?? probe(file, { signal: opts.signal }));
+  const probeP = early ?? probe(file, { signal: opts.signal });
   const name = previous?.name ?? allocateName(file, hash, taken);
   taken.set(name, file);
+  // Audio extraction starts with the probe still running (most inputs have audio); if the probe then
+  // finds no audio stream, the extraction's failure is expected and nothing is left behind.
+  const audioOut = join(layout.audio, `${name}.flac`);
+  const audioP = extractAudio(file, audioOut, { signal: opts.signal, pcmToStdout: !!opts.onAudio });
+  audioP.catch(() => {});
+  const probed = await probeP.catch(async (e) => {
+    await audioP.catch(() => undefined);
+    throw e;
+  });
   const rawPath = join(layout.raw, name);
   await placeRaw(file, rawPath, !!opts.copy);
   let audio: string | undefined;
+  let pcm: Int16Array | undefined;
   if (probed.audio.length > 0) {
-    const out = join(layout.audio, `${name}.flac`);
-    await extractAudio(file, out, { signal: opts.signal });
-    audio = relative(layout.root, out);
+    pcm = await audioP;
+    audio = relative(layout.root, audioOut);
+  } else {
+    await audioP.catch(() => undefined);
+    await rm(audioOut, { force: true });
   }
   let proxy: string | undefined;
   const video = mainVideo(probed);
@@ -153,6 +170,7 @@ async function ingestOne(
     proxy: proxy ?? (previous?.hash === hash ? previous.proxy : undefined),
     ingestedAt: new Date().toISOString(),
   };
+  if (pcm && opts.onAudio) await opts.onAudio(entry, pcm);
   const seconds = (performance.now() - t0) / 1000;
   log.log('info', 'ingest.done', {
     input: file,

@@ -13,7 +13,7 @@ import type { Logger } from '../util/log.js';
 import type { Progress } from '../util/progress.js';
 import type { DetectSpeechOptions } from '../speech/vad-stage.js';
 import { runStages, type Stage, type StageReport } from './runner.js';
-import { runExport, runSelect, runVad } from './stages.js';
+import { runExport, runSelect, runVad, vadFromIngest } from './stages.js';
 
 export const PIPELINE_STAGES = ['ingest', 'scenes', 'vad', 'stt', 'select', 'export', 'render'] as const;
 export type PipelineStage = (typeof PIPELINE_STAGES)[number];
@@ -50,7 +50,9 @@ function stages(): Stage<Ctx>[] {
     {
       name: 'ingest',
       async run(c) {
-        const r = await ingest(c.inputs, { runDir: c.layout.root, cache: c.opts.cache, logger: c.opts.logger });
+        // When VAD will run, it reuses the audio ingest decodes anyway (one decode for both stages).
+        const onAudio = c.opts.skip.has('vad') ? undefined : vadFromIngest(c.layout, c.opts.vad ?? {});
+        const r = await ingest(c.inputs, { runDir: c.layout.root, cache: c.opts.cache, logger: c.opts.logger, onAudio });
         if (r.items.length === 0) {
           throw new UserError(`no usable media among the inputs: ${r.failed.map((f) => `${f.input}: ${f.error}`).join('; ')}`);
         }

@@ -5,19 +5,30 @@ import { cached, cacheKey } from '../project/cache.js';
 import { readArtifact, writeArtifact } from '../project/artifacts.js';
 import type { RunLayout } from '../project/layout.js';
 import { type WrittenOutput, writeOutput } from '../project/outputs.js';
-import type { MediaDb } from '../schemas/media-db.js';
+import type { MediaDb, MediaEntry } from '../schemas/media-db.js';
 import type { Rules } from '../schemas/rules.js';
 import { type Selection, SelectionSchema } from '../schemas/selection.js';
 import { TranscriptSchema } from '../schemas/transcript.js';
 import { VadSchema } from '../schemas/vad.js';
 import { loadAnalyses } from '../select/load.js';
 import { select } from '../select/select.js';
-import { type DetectSpeechOptions, detectSpeech, vadParams } from '../speech/vad-stage.js';
+import { type DetectSpeechOptions, detectSpeech, detectSpeechPcm, vadParams } from '../speech/vad-stage.js';
 import { timelineFromSelection } from '../timeline/from-selection.js';
 
 /** Artifact file for a per-source analysis: `<kind>.json` when the run has one source, else `<kind>.<name>.json`. */
 export const perSourceArtifact = (layout: RunLayout, db: MediaDb, kind: string, name: string): string =>
   join(layout.artifacts, db.media.length === 1 ? `${kind}.json` : `${kind}.${name}.json`);
+
+const vadKey = (hash: string, choice: DetectSpeechOptions) => cacheKey('vad', { hash, detector: choice.detector ?? 'energy', params: vadParams(choice) });
+
+/** An ingest hook that runs VAD on the PCM ingest already decoded, filling the VAD stage's cache. */
+export function vadFromIngest(layout: RunLayout, choice: DetectSpeechOptions) {
+  return async (e: MediaEntry, pcm: Int16Array) => {
+    await cached({ dir: layout.cache }, vadKey(e.hash, choice), VadSchema, () =>
+      detectSpeechPcm(pcm, { ...choice, source: join(layout.root, e.raw), hash: e.hash }),
+    );
+  };
+}
 
 /** Voice activity for every source with audio, cached by (media hash, detector, parameters). */
 export async function runVad(
@@ -30,7 +41,7 @@ export async function runVad(
   let hits = 0;
   for (const e of db.media) {
     if (!e.audio) continue;
-    const key = cacheKey('vad', { hash: e.hash, detector: choice.detector ?? 'energy', params: vadParams(choice) });
+    const key = vadKey(e.hash, choice);
     const source = join(layout.root, e.raw);
     const { value, hit } = await cached({ dir: layout.cache, disabled: !opts.cache }, key, VadSchema, () =>
       detectSpeech(join(layout.root, e.audio!), { ...choice, source, hash: e.hash }),

@@ -21,8 +21,12 @@ export function vadParams(o: DetectSpeechOptions): Record<string, unknown> {
 
 /** Decode a media or audio file (streamed, 16 kHz mono) and find its speech ranges. */
 export async function detectSpeech(file: string, opts: DetectSpeechOptions = {}): Promise<Vad> {
+  return detectSpeechPcm(await decodePcm(file, { sampleRate: SAMPLE_RATE }), opts);
+}
+
+/** Speech ranges of 16 kHz mono PCM already in memory. */
+export async function detectSpeechPcm(pcm: Int16Array, opts: DetectSpeechOptions = {}): Promise<Vad> {
   const detector = opts.detector ?? 'energy';
-  const pcm = await decodePcm(file, { sampleRate: SAMPLE_RATE });
   const params = vadParams(opts);
   const speech =
     detector === 'silero'

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { stringify } from 'yaml';
-import { loadConfig, redact } from '../../config/load.js';
+import { loadConfig, redact, yaml } from '../../config/load.js';
 import { action } from '../context.js';
 
 export function registerConfig(program: Command): void {
@@ -20,7 +19,7 @@ export function registerConfig(program: Command): void {
         const safe = redact(cfg);
         ctx.result({ ok: true, files, config: safe });
         ctx.say(`# from: ${files.length ? files.join(', ') : 'defaults and environment only'}`);
-        ctx.say(stringify(safe).trimEnd());
+        ctx.say(yaml().stringify(safe).trimEnd());
         return 0;
       }),
     );
