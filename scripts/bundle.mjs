@@ -15,8 +15,18 @@ await build({
   // Native addons, and undici (1 MB, only `models pull` needs it), load from node_modules when used.
   // Native addons, and big libraries only some commands need (see engine/src/util/lazy.ts), load from
   // node_modules when used.
-  external: ['onnxruntime-node', '@fugood/whisper.node', 'chokidar', 'fsevents', 'undici', 'xmlbuilder2', 'yaml'],
+  external: [
+    'onnxruntime-node',
+    '@fugood/whisper.node',
+    'chokidar',
+    'fsevents',
+    'undici',
+    'xmlbuilder2',
+    'yaml',
+  ],
   // Some CommonJS dependencies call require(): give the ESM bundle one.
-  banner: { js: "import { createRequire as __autoeditRequire } from 'node:module'; const require = __autoeditRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __autoeditRequire } from 'node:module'; const require = __autoeditRequire(import.meta.url);",
+  },
   logLevel: 'warning',
 });

@@ -15,7 +15,11 @@ const args = ['pipeline', ...inputs, '-o', run, '--render', '--rules', join(repo
 console.error(`$ autoedit ${args.map((a) => a.replace(`${repo}/`, '')).join(' ')}`);
 const r = spawnSync(process.execPath, [cli, ...args], { stdio: 'inherit' });
 if (r.status === 0) {
-  console.log(`\nDemo done. Open ${join(run, 'outputs', 'demo.mlt')} in Shotcut or ${join(run, 'outputs', 'demo.kdenlive')} in Kdenlive;`);
-  console.log(`the rendered cut is ${join(run, 'outputs', 'demo.mp4')}. Why each cut was made: ${join(run, 'artifacts', 'selection.json')}.`);
+  console.log(
+    `\nDemo done. Open ${join(run, 'outputs', 'demo.mlt')} in Shotcut or ${join(run, 'outputs', 'demo.kdenlive')} in Kdenlive;`,
+  );
+  console.log(
+    `the rendered cut is ${join(run, 'outputs', 'demo.mp4')}. Why each cut was made: ${join(run, 'artifacts', 'selection.json')}.`,
+  );
 }
 process.exit(r.status ?? 1);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -28,20 +28,64 @@ describe('autoedit pipeline (end to end, real tools)', function () {
 
   it('example.mp4 with silence rules: close to auto-editor, .mlt + .kdenlive + render, cached re-run', async () => {
     const run = join(dir, 'example');
-    const first = await cli(['--json', 'pipeline', sharedFile('media/auto-editor/example.mp4'), '-o', run, '--skip', 'scenes', '--render']);
+    const first = await cli([
+      '--json',
+      'pipeline',
+      sharedFile('media/auto-editor/example.mp4'),
+      '-o',
+      run,
+      '--skip',
+      'scenes',
+      '--render',
+    ]);
     assert.equal(first.code, 0, first.stderr);
     const out = JSON.parse(first.stdout) as { stages: StageReport[]; outputs: { path: string }[] };
     // VAD reads the audio ingest decoded in the same ffmpeg pass, so its stage is a cache hit at once.
-    assert.deepEqual(out.stages.map((s) => `${s.stage}:${s.status}`), ['ingest:done', 'scenes:skipped', 'vad:cached', 'stt:skipped', 'select:done', 'export:done', 'render:done']);
+    assert.deepEqual(
+      out.stages.map((s) => `${s.stage}:${s.status}`),
+      [
+        'ingest:done',
+        'scenes:skipped',
+        'vad:cached',
+        'stt:skipped',
+        'select:done',
+        'export:done',
+        'render:done',
+      ],
+    );
     const sel = JSON.parse(await readFile(join(run, 'artifacts', 'selection.json'), 'utf8'));
     const kept = sel.kept.reduce((a: number, k: { start: number; end: number }) => a + k.end - k.start, 0);
     assert.ok(Math.abs(kept - 17.6) < 1.5, `kept ${kept} s (auto-editor: about 17.6 s)`);
-    for (const f of ['example.mlt', 'example.kdenlive', 'example.mp4']) assert.ok(existsSync(join(run, 'outputs', f)), f);
-    const { stdout } = await exec('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', join(run, 'outputs', 'example.mp4')]);
+    for (const f of ['example.mlt', 'example.kdenlive', 'example.mp4'])
+      assert.ok(existsSync(join(run, 'outputs', f)), f);
+    const { stdout } = await exec('ffprobe', [
+      '-v',
+      'error',
+      '-show_entries',
+      'format=duration',
+      '-of',
+      'csv=p=0',
+      join(run, 'outputs', 'example.mp4'),
+    ]);
     assert.ok(Math.abs(Number(stdout) - kept) < 0.05);
     // Re-run: analysis stages come from the cache.
-    const again = JSON.parse((await cli(['--json', 'pipeline', sharedFile('media/auto-editor/example.mp4'), '-o', run, '--skip', 'scenes'])).stdout) as { stages: StageReport[] };
-    assert.deepEqual(again.stages.filter((s) => s.status === 'cached').map((s) => s.stage), ['ingest', 'vad']);
+    const again = JSON.parse(
+      (
+        await cli([
+          '--json',
+          'pipeline',
+          sharedFile('media/auto-editor/example.mp4'),
+          '-o',
+          run,
+          '--skip',
+          'scenes',
+        ])
+      ).stdout,
+    ) as { stages: StageReport[] };
+    assert.deepEqual(
+      again.stages.filter((s) => s.status === 'cached').map((s) => s.stage),
+      ['ingest', 'vad'],
+    );
   });
 
   it('a changed rule redoes only select and export; a hand-edited project is kept as a backup', async () => {
@@ -54,7 +98,10 @@ describe('autoedit pipeline (end to end, real tools)', function () {
     await writeFile(join(run, 'rules.json'), JSON.stringify({ speech: { margin_before: 0.5 } }));
     const second = await cli(base);
     const out = JSON.parse(second.stdout) as { stages: StageReport[] };
-    assert.deepEqual(out.stages.filter((s) => s.status === 'done').map((s) => s.stage), ['select', 'export']);
+    assert.deepEqual(
+      out.stages.filter((s) => s.status === 'done').map((s) => s.stage),
+      ['select', 'export'],
+    );
     const backups = await readdir(join(run, 'outputs', 'backups'));
     assert.equal(backups.length, 1);
     assert.match(await readFile(join(run, 'outputs', 'backups', backups[0]!), 'utf8'), /my edit/);

@@ -12,16 +12,61 @@ export default {
     const file = join(outDir, 'two-minutes-720p.mp4');
     if (!existsSync(file)) {
       // 8 shots of 15 s from different lavfi sources, concatenated: real cuts, real motion, real H.264.
-      const srcs = ['testsrc2', 'smptehdbars', 'mandelbrot', 'rgbtestsrc', 'testsrc', 'cellauto=rule=110', 'life=mold=10:ratio=0.3', 'gradients'];
-      const inputs = srcs.flatMap((s) => ['-f', 'lavfi', '-t', '15', '-i', `${s}${s.includes('=') ? ':' : '='}size=1280x720:rate=25`]);
+      const srcs = [
+        'testsrc2',
+        'smptehdbars',
+        'mandelbrot',
+        'rgbtestsrc',
+        'testsrc',
+        'cellauto=rule=110',
+        'life=mold=10:ratio=0.3',
+        'gradients',
+      ];
+      const inputs = srcs.flatMap((s) => [
+        '-f',
+        'lavfi',
+        '-t',
+        '15',
+        '-i',
+        `${s}${s.includes('=') ? ':' : '='}size=1280x720:rate=25`,
+      ]);
       const graph = `${srcs.map((_, i) => `[${i}:v]format=yuv420p,setsar=1[v${i}]`).join(';')};${srcs.map((_, i) => `[v${i}]`).join('')}concat=n=${srcs.length}:v=1:a=0[v]`;
-      execFileSync('ffmpeg', ['-nostdin', '-v', 'error', '-y', ...inputs, '-filter_complex', graph, '-map', '[v]', '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-g', '250', file]);
+      execFileSync('ffmpeg', [
+        '-nostdin',
+        '-v',
+        'error',
+        '-y',
+        ...inputs,
+        '-filter_complex',
+        graph,
+        '-map',
+        '[v]',
+        '-c:v',
+        'libx264',
+        '-preset',
+        'veryfast',
+        '-crf',
+        '23',
+        '-g',
+        '250',
+        file,
+      ]);
     }
     return { file, out: join(outDir, 'sequences.json') };
   },
   commands: ({ file, out }) => [
-    { label: 'ffmpeg decode (-f null)', reference: true, argv: ['ffmpeg', '-nostdin', '-v', 'error', '-i', file, '-an', '-f', 'null', '-'] },
-    { label: 'autoedit cut --no-cache', argv: ['node', 'engine/bin/autoedit.js', '--quiet', '--no-cache', 'cut', file, '-o', out] },
-    { label: 'autoedit cut (cached)', argv: ['node', 'engine/bin/autoedit.js', '--quiet', 'cut', file, '-o', out] },
+    {
+      label: 'ffmpeg decode (-f null)',
+      reference: true,
+      argv: ['ffmpeg', '-nostdin', '-v', 'error', '-i', file, '-an', '-f', 'null', '-'],
+    },
+    {
+      label: 'autoedit cut --no-cache',
+      argv: ['node', 'engine/bin/autoedit.js', '--quiet', '--no-cache', 'cut', file, '-o', out],
+    },
+    {
+      label: 'autoedit cut (cached)',
+      argv: ['node', 'engine/bin/autoedit.js', '--quiet', 'cut', file, '-o', out],
+    },
   ],
 };

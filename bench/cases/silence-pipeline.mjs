@@ -21,11 +21,27 @@ export default {
     return { file, run: join(outDir, 'run'), aeOut: join(outDir, 'auto-editor.mlt') };
   },
   commands: ({ file, run, aeOut }) => [
-    { label: 'auto-editor --export shotcut', reference: true, argv: ['auto-editor', file, '--export', 'shotcut', '--no-open', '-o', aeOut] },
+    {
+      label: 'auto-editor --export shotcut',
+      reference: true,
+      argv: ['auto-editor', file, '--export', 'shotcut', '--no-open', '-o', aeOut],
+    },
     {
       label: 'autoedit pipeline (fresh run)',
       before: () => rmSync(run, { recursive: true, force: true }),
-      argv: ['node', 'engine/bin/autoedit.js', '--quiet', 'pipeline', file, '-o', run, '--skip', 'scenes,stt', '--export', 'mlt'],
+      argv: [
+        'node',
+        'engine/bin/autoedit.js',
+        '--quiet',
+        'pipeline',
+        file,
+        '-o',
+        run,
+        '--skip',
+        'scenes,stt',
+        '--export',
+        'mlt',
+      ],
     },
   ],
 };

@@ -4,7 +4,9 @@ try {
   await import('../dist/autoedit.mjs');
 } catch (error) {
   if (error?.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes('autoedit.mjs')) {
-    console.error('autoedit: not built yet. Run `npm run build` (or `npm run setup`) in the repository root.');
+    console.error(
+      'autoedit: not built yet. Run `npm run build` (or `npm run setup`) in the repository root.',
+    );
     process.exit(70);
   }
   throw error;

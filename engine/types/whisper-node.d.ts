@@ -17,8 +17,15 @@ export interface TranscribeResult {
   isAborted: boolean;
 }
 export interface WhisperContext {
-  transcribeData(audio: ArrayBuffer, options?: TranscribeOptions): { stop: () => Promise<void>; promise: Promise<TranscribeResult> };
+  transcribeData(
+    audio: ArrayBuffer,
+    options?: TranscribeOptions,
+  ): { stop: () => Promise<void>; promise: Promise<TranscribeResult> };
   release(): Promise<void>;
 }
-export function initWhisper(options: { filePath: string; useGpu?: boolean; useFlashAttn?: boolean }): Promise<WhisperContext>;
+export function initWhisper(options: {
+  filePath: string;
+  useGpu?: boolean;
+  useFlashAttn?: boolean;
+}): Promise<WhisperContext>;
 export function toggleNativeLog(enable: boolean): Promise<void>;

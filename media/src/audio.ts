@@ -1,5 +1,4 @@
 import { produceAtomically } from './atomic.js';
-import { UnsupportedMediaError } from './probe.js';
 import { finished, run, spawnStream } from './exec.js';
 import {
   type AudioExtractOptions,
@@ -8,6 +7,7 @@ import {
   pcmStreamArgs,
   proxyArgs,
 } from './ffmpeg-args.js';
+import { UnsupportedMediaError } from './probe.js';
 
 /** Extract one audio stream to FLAC (16 kHz mono by default), atomically. */
 export async function extractAudio(

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { lazy } from '../util/lazy.js';
 import type { z } from 'zod';
 import { type Config, ConfigSchema } from '../schemas/config.js';
 import { UserError } from '../util/errors.js';
+import { lazy } from '../util/lazy.js';
 import { interpolate, readDotenv } from './env.js';
 import { didYouMean } from './suggest.js';
 

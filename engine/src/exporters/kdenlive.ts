@@ -7,8 +7,20 @@ export const KDENLIVE_DOC_VERSION = '1.04';
 
 const TRACK_FILTERS = (el: XMLBuilder, audio: boolean) => {
   if (!audio) return;
-  props(el.ele('filter'), { window: 75, max_gain: '20dB', mlt_service: 'volume', internal_added: 237, disable: 1 });
-  props(el.ele('filter'), { channel: -1, mlt_service: 'panner', internal_added: 237, start: 0.5, disable: 1 });
+  props(el.ele('filter'), {
+    window: 75,
+    max_gain: '20dB',
+    mlt_service: 'volume',
+    internal_added: 237,
+    disable: 1,
+  });
+  props(el.ele('filter'), {
+    channel: -1,
+    mlt_service: 'panner',
+    internal_added: 237,
+    start: 0.5,
+    disable: 1,
+  });
   props(el.ele('filter'), { iec_scale: 0, mlt_service: 'audiolevel', disable: 1 });
 };
 
@@ -82,12 +94,22 @@ export function toKdenlive(t: Timeline, opts: { documentId?: string } = {}): str
   for (const b of bin) mainBin.ele('entry', { producer: b.id, in: 0, out: b.m.length - 1 });
 
   const black = mlt.ele('producer', { id: 'black_track', in: 0, out: last });
-  props(black, { length: 2147483647, eof: 'continue', resource: 'black', aspect_ratio: 1, mlt_service: 'color', mlt_image_format: 'rgba', 'set.test_audio': 0 });
+  props(black, {
+    length: 2147483647,
+    eof: 'continue',
+    resource: 'black',
+    aspect_ratio: 1,
+    mlt_service: 'color',
+    mlt_image_format: 'rgba',
+    'set.test_audio': 0,
+  });
 
   let pl = 0;
   let tr = 0;
   const trackTractor = (kind: 'video' | 'audio') => {
-    const clips = t.clips.filter((c) => (kind === 'video' ? mediaById(t, c.media).hasVideo : mediaById(t, c.media).hasAudio));
+    const clips = t.clips.filter((c) =>
+      kind === 'video' ? mediaById(t, c.media).hasVideo : mediaById(t, c.media).hasAudio,
+    );
     // One timeline producer per source and track type, like Kdenlive's own files.
     const prod = new Map<string, string>();
     for (const c of clips) if (!prod.has(c.media)) prod.set(c.media, producer(c.media, kind));
@@ -106,7 +128,12 @@ export function toKdenlive(t: Timeline, opts: { documentId?: string } = {}): str
     }
     const id = `tractor${tr++}`;
     const el = mlt.ele('tractor', { id, in: 0, out: last });
-    props(el, { 'kdenlive:audio_track': kind === 'audio' ? 1 : undefined, 'kdenlive:trackheight': 67, 'kdenlive:timeline_active': 1, 'kdenlive:collapsed': 0 });
+    props(el, {
+      'kdenlive:audio_track': kind === 'audio' ? 1 : undefined,
+      'kdenlive:trackheight': 67,
+      'kdenlive:timeline_active': 1,
+      'kdenlive:collapsed': 0,
+    });
     el.ele('track', { hide: kind === 'audio' ? 'video' : 'audio', producer: `playlist${pl - 2}` });
     el.ele('track', { hide: kind === 'audio' ? 'video' : 'audio', producer: `playlist${pl - 1}` });
     TRACK_FILTERS(el, kind === 'audio');

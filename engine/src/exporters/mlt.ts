@@ -1,5 +1,5 @@
-import { clock } from '../timeline/timecode.js';
 import { clipLength, mediaById, type Timeline } from '../timeline/model.js';
+import { clock } from '../timeline/timecode.js';
 import { displayAspect, props, xml } from './xml.js';
 
 /**
@@ -51,14 +51,29 @@ export function toMlt(t: Timeline): string {
   for (const b of bin) mainBin.ele('entry', { producer: b.id, in: 0, out: b.m.length - 1 });
 
   const black = mlt.ele('producer', { id: 'black', in: 0, out: last });
-  props(black, { length: t.length, eof: 'pause', resource: 0, aspect_ratio: 1, mlt_service: 'color', mlt_image_format: 'rgba', 'set.test_audio': 0 });
+  props(black, {
+    length: t.length,
+    eof: 'pause',
+    resource: 0,
+    aspect_ratio: 1,
+    mlt_service: 'color',
+    mlt_image_format: 'rgba',
+    'set.test_audio': 0,
+  });
   mlt.ele('playlist', { id: 'background' }).ele('entry', { producer: 'black', in: 0, out: last });
 
   const track = (id: string, kind: 'video' | 'audio') => {
-    const clips = t.clips.map((c) => ({ c, m: mediaById(t, c.media) })).filter(({ m }) => (kind === 'video' ? m.hasVideo : m.hasAudio));
+    const clips = t.clips
+      .map((c) => ({ c, m: mediaById(t, c.media) }))
+      .filter(({ m }) => (kind === 'video' ? m.hasVideo : m.hasAudio));
     const ids = clips.map(({ c }) => chain(c.media, kind));
     const pl = mlt.ele('playlist', { id });
-    props(pl, kind === 'video' ? { 'shotcut:video': 1, 'shotcut:name': 'V1' } : { 'shotcut:audio': 1, 'shotcut:name': 'A1' });
+    props(
+      pl,
+      kind === 'video'
+        ? { 'shotcut:video': 1, 'shotcut:name': 'V1' }
+        : { 'shotcut:audio': 1, 'shotcut:name': 'A1' },
+    );
     let at = 0;
     clips.forEach(({ c }, i) => {
       if (c.start > at) pl.ele('blank', { length: c.start - at });
@@ -75,15 +90,39 @@ export function toMlt(t: Timeline): string {
   if (t.markers.length) {
     const markers = tractor.ele('properties', { name: 'shotcut:markers' });
     t.markers.forEach((mk, i) => {
-      props(markers.ele('properties', { name: String(i) }), { text: mk.label, start: clock(mk.frame, t.fps), end: clock(mk.frame, t.fps), color: '#00a0ff' });
+      props(markers.ele('properties', { name: String(i) }), {
+        text: mk.label,
+        start: clock(mk.frame, t.fps),
+        end: clock(mk.frame, t.fps),
+        color: '#00a0ff',
+      });
     });
   }
   tractor.ele('track', { producer: 'background' });
   tractor.ele('track', { producer: 'playlist0', ...(hasVideo ? {} : { hide: 'video' }) });
   tractor.ele('track', { producer: 'playlist1', hide: 'video' });
   // Audio of every track is summed onto the background; V1 is the only picture, so its blend stays disabled.
-  props(tractor.ele('transition', { id: 'transition0' }), { a_track: 0, b_track: 1, mlt_service: 'mix', always_active: 1, sum: 1 });
-  props(tractor.ele('transition', { id: 'transition1' }), { a_track: 0, b_track: 1, version: '0.1', mlt_service: 'qtblend', disable: 1 });
-  if (hasAudio) props(tractor.ele('transition', { id: 'transition2' }), { a_track: 0, b_track: 2, mlt_service: 'mix', always_active: 1, sum: 1 });
+  props(tractor.ele('transition', { id: 'transition0' }), {
+    a_track: 0,
+    b_track: 1,
+    mlt_service: 'mix',
+    always_active: 1,
+    sum: 1,
+  });
+  props(tractor.ele('transition', { id: 'transition1' }), {
+    a_track: 0,
+    b_track: 1,
+    version: '0.1',
+    mlt_service: 'qtblend',
+    disable: 1,
+  });
+  if (hasAudio)
+    props(tractor.ele('transition', { id: 'transition2' }), {
+      a_track: 0,
+      b_track: 2,
+      mlt_service: 'mix',
+      always_active: 1,
+      sum: 1,
+    });
   return doc.end({ prettyPrint: true });
 }

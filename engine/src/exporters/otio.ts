@@ -17,7 +17,8 @@ export function toOtio(t: Timeline): string {
     for (const c of t.clips) {
       const m = mediaById(t, c.media);
       if (kind === 'Video' ? !m.hasVideo : !m.hasAudio) continue;
-      if (c.start > at) children.push({ OTIO_SCHEMA: 'Gap.1', name: '', source_range: range(0, c.start - at, rate) });
+      if (c.start > at)
+        children.push({ OTIO_SCHEMA: 'Gap.1', name: '', source_range: range(0, c.start - at, rate) });
       children.push({
         OTIO_SCHEMA: 'Clip.2',
         name: m.name,
@@ -45,7 +46,12 @@ export function toOtio(t: Timeline): string {
       OTIO_SCHEMA: 'Stack.1',
       name: 'tracks',
       children: [track('Video'), track('Audio')],
-      markers: t.markers.map((mk) => ({ OTIO_SCHEMA: 'Marker.2', name: mk.label, color: 'RED', marked_range: range(mk.frame, 0, rate) })),
+      markers: t.markers.map((mk) => ({
+        OTIO_SCHEMA: 'Marker.2',
+        name: mk.label,
+        color: 'RED',
+        marked_range: range(mk.frame, 0, rate),
+      })),
     },
   };
   return `${JSON.stringify(doc, null, 2)}\n`;

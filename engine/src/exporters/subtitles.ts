@@ -10,14 +10,19 @@ export interface Cue {
 
 /** One cue per transcript segment, on the source's clock. */
 export function transcriptCues(tr: Pick<Transcript, 'segments'>): Cue[] {
-  return tr.segments.filter((s) => s.text.trim()).map((s) => ({ start: s.start, end: s.end, text: s.text.trim() }));
+  return tr.segments
+    .filter((s) => s.text.trim())
+    .map((s) => ({ start: s.start, end: s.end, text: s.text.trim() }));
 }
 
 /**
  * Cues re-timed to the edited timeline: the words of each segment that fall inside a kept clip (by their
  * midpoint) become a cue at the clip's timeline position; words that were cut disappear from the text.
  */
-export function retimedCues(t: Timeline, transcripts: ReadonlyMap<string, Pick<Transcript, 'segments'>>): Cue[] {
+export function retimedCues(
+  t: Timeline,
+  transcripts: ReadonlyMap<string, Pick<Transcript, 'segments'>>,
+): Cue[] {
   const cues: Cue[] = [];
   for (const c of t.clips) {
     const m = mediaById(t, c.media);
@@ -28,8 +33,17 @@ export function retimedCues(t: Timeline, transcripts: ReadonlyMap<string, Pick<T
     const offset = framesToSeconds(c.start, t.fps) - clipStart;
     for (const seg of tr.segments) {
       if (seg.end <= clipStart || seg.start >= clipEnd) continue;
-      const words = seg.words.filter((w) => (w.start + w.end) / 2 >= clipStart && (w.start + w.end) / 2 < clipEnd);
-      const text = words.length ? words.map((w) => w.text.trim()).join(' ').replace(/\s+([,.!?;:])/g, '$1') : seg.words.length ? '' : seg.text.trim();
+      const words = seg.words.filter(
+        (w) => (w.start + w.end) / 2 >= clipStart && (w.start + w.end) / 2 < clipEnd,
+      );
+      const text = words.length
+        ? words
+            .map((w) => w.text.trim())
+            .join(' ')
+            .replace(/\s+([,.!?;:])/g, '$1')
+        : seg.words.length
+          ? ''
+          : seg.text.trim();
       if (!text) continue;
       const start = Math.max(clipStart, words[0]?.start ?? seg.start);
       const end = Math.min(clipEnd, words.at(-1)?.end ?? seg.end);
@@ -40,7 +54,9 @@ export function retimedCues(t: Timeline, transcripts: ReadonlyMap<string, Pick<T
 }
 
 export function toSrt(cues: readonly Cue[]): string {
-  return cues.map((c, i) => `${i + 1}\n${subtitleTime(c.start, ',')} --> ${subtitleTime(c.end, ',')}\n${c.text}\n`).join('\n');
+  return cues
+    .map((c, i) => `${i + 1}\n${subtitleTime(c.start, ',')} --> ${subtitleTime(c.end, ',')}\n${c.text}\n`)
+    .join('\n');
 }
 
 export function toVtt(cues: readonly Cue[]): string {

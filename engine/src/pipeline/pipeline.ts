@@ -4,14 +4,14 @@ import type { ExportFormat } from '../exporters/index.js';
 import { ingest } from '../ingest/ingest.js';
 import { type RunLayout, runLayout } from '../project/layout.js';
 import type { WrittenOutput } from '../project/outputs.js';
+import { renderSelection } from '../render/render.js';
 import type { MediaDb } from '../schemas/media-db.js';
 import type { Rules } from '../schemas/rules.js';
 import type { Selection } from '../schemas/selection.js';
-import { renderSelection } from '../render/render.js';
+import type { DetectSpeechOptions } from '../speech/vad-stage.js';
 import { UserError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
 import type { Progress } from '../util/progress.js';
-import type { DetectSpeechOptions } from '../speech/vad-stage.js';
 import { runStages, type Stage, type StageReport } from './runner.js';
 import { runExport, runSelect, runVad, vadFromIngest } from './stages.js';
 
@@ -29,8 +29,16 @@ export interface PipelineOptions {
   progress: Progress;
   logger: Logger;
   /** Optional stages provided by their modules (scene detection, speech recognition). */
-  scenes?: (layout: RunLayout, db: MediaDb, cache: boolean) => Promise<{ summary: string; outputs: string[]; cached: boolean; warnings?: string[] }>;
-  stt?: (layout: RunLayout, db: MediaDb, cache: boolean) => Promise<{ summary: string; outputs: string[]; cached: boolean; warnings?: string[] }>;
+  scenes?: (
+    layout: RunLayout,
+    db: MediaDb,
+    cache: boolean,
+  ) => Promise<{ summary: string; outputs: string[]; cached: boolean; warnings?: string[] }>;
+  stt?: (
+    layout: RunLayout,
+    db: MediaDb,
+    cache: boolean,
+  ) => Promise<{ summary: string; outputs: string[]; cached: boolean; warnings?: string[] }>;
 }
 
 interface Ctx {
@@ -52,9 +60,16 @@ function stages(): Stage<Ctx>[] {
       async run(c) {
         // When VAD will run, it reuses the audio ingest decodes anyway (one decode for both stages).
         const onAudio = c.opts.skip.has('vad') ? undefined : vadFromIngest(c.layout, c.opts.vad ?? {});
-        const r = await ingest(c.inputs, { runDir: c.layout.root, cache: c.opts.cache, logger: c.opts.logger, onAudio });
+        const r = await ingest(c.inputs, {
+          runDir: c.layout.root,
+          cache: c.opts.cache,
+          logger: c.opts.logger,
+          onAudio,
+        });
         if (r.items.length === 0) {
-          throw new UserError(`no usable media among the inputs: ${r.failed.map((f) => `${f.input}: ${f.error}`).join('; ')}`);
+          throw new UserError(
+            `no usable media among the inputs: ${r.failed.map((f) => `${f.input}: ${f.error}`).join('; ')}`,
+          );
         }
         c.db = { kind: 'media-db', schemaVersion: 1, media: r.items.map((i) => i.entry) };
         const fresh = r.items.filter((i) => i.status !== 'unchanged').length;
@@ -69,7 +84,11 @@ function stages(): Stage<Ctx>[] {
     {
       name: 'scenes',
       skipIf: (c) =>
-        !c.opts.scenes ? 'scene detection is not available in this build' : !c.db?.media.some((m) => m.probe.video.length) ? 'no video input' : undefined,
+        !c.opts.scenes
+          ? 'scene detection is not available in this build'
+          : !c.db?.media.some((m) => m.probe.video.length)
+            ? 'no video input'
+            : undefined,
       run: (c) => c.opts.scenes!(c.layout, c.db!, c.opts.cache),
     },
     {
@@ -77,12 +96,21 @@ function stages(): Stage<Ctx>[] {
       skipIf: (c) => (!c.db?.media.some((m) => m.audio) ? 'no audio input' : undefined),
       async run(c) {
         const r = await runVad(c.layout, c.db!, { cache: c.opts.cache, vad: c.opts.vad });
-        return { summary: `speech ranges for ${plural(r.files.length, 'source')}`, outputs: r.files, cached: r.hits === r.files.length };
+        return {
+          summary: `speech ranges for ${plural(r.files.length, 'source')}`,
+          outputs: r.files,
+          cached: r.hits === r.files.length,
+        };
       },
     },
     {
       name: 'stt',
-      skipIf: (c) => (!c.opts.stt ? 'speech recognition is not available in this build' : !c.db?.media.some((m) => m.audio) ? 'no audio input' : undefined),
+      skipIf: (c) =>
+        !c.opts.stt
+          ? 'speech recognition is not available in this build'
+          : !c.db?.media.some((m) => m.audio)
+            ? 'no audio input'
+            : undefined,
       run: (c) => c.opts.stt!(c.layout, c.db!, c.opts.cache),
     },
     {
@@ -106,14 +134,22 @@ function stages(): Stage<Ctx>[] {
       name: 'export',
       async run(c) {
         const name = basename(c.layout.root);
-        const r = await runExport(c.selection!, c.opts.exportFormats, c.layout.outputs, name, c.layout.artifacts);
+        const r = await runExport(
+          c.selection!,
+          c.opts.exportFormats,
+          c.layout.outputs,
+          name,
+          c.layout.artifacts,
+        );
         c.outputs.push(...r.written);
         return {
           summary: r.written.map((w) => basename(w.path)).join(', '),
           outputs: r.written.map((w) => w.path),
           cached: false,
           warnings: [
-            ...r.written.filter((w) => w.backup).map((w) => `${w.path} had been edited by hand: the previous version is kept as ${w.backup}`),
+            ...r.written
+              .filter((w) => w.backup)
+              .map((w) => `${w.path} had been edited by hand: the previous version is kept as ${w.backup}`),
             ...r.skipped.map((s) => `${s.format} not written: ${s.why}`),
           ],
         };
@@ -144,13 +180,25 @@ export interface PipelineResult {
 export async function runPipeline(inputs: readonly string[], opts: PipelineOptions): Promise<PipelineResult> {
   const t0 = performance.now();
   for (const s of opts.skip) {
-    if (!(PIPELINE_STAGES as readonly string[]).includes(s)) throw new UserError(`--skip: unknown stage "${s}"`, `Stages: ${PIPELINE_STAGES.join(', ')}.`);
-    if (s === 'ingest' || s === 'select' || s === 'export') throw new UserError(`--skip: the ${s} stage cannot be skipped`);
+    if (!(PIPELINE_STAGES as readonly string[]).includes(s))
+      throw new UserError(`--skip: unknown stage "${s}"`, `Stages: ${PIPELINE_STAGES.join(', ')}.`);
+    if (s === 'ingest' || s === 'select' || s === 'export')
+      throw new UserError(`--skip: the ${s} stage cannot be skipped`);
   }
   const layout = runLayout(opts.runDir);
   const ctx: Ctx = { inputs, layout, outputs: [], opts };
-  const { reports } = await runStages(stages(), ctx, { skip: opts.skip, progress: opts.progress, logger: opts.logger });
-  return { run: layout.root, stages: reports, outputs: ctx.outputs, selection: ctx.selection, seconds: (performance.now() - t0) / 1000 };
+  const { reports } = await runStages(stages(), ctx, {
+    skip: opts.skip,
+    progress: opts.progress,
+    logger: opts.logger,
+  });
+  return {
+    run: layout.root,
+    stages: reports,
+    outputs: ctx.outputs,
+    selection: ctx.selection,
+    seconds: (performance.now() - t0) / 1000,
+  };
 }
 
 export const defaultRulesFile = (runDir: string): string | undefined => {

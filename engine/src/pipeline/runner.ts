@@ -1,6 +1,6 @@
+import { errorMessage } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
 import type { Progress } from '../util/progress.js';
-import { errorMessage } from '../util/errors.js';
 
 /** What a stage reports back: a one-line summary, the files it produced, and whether it was a cache hit. */
 export interface StageOutcome {
@@ -58,7 +58,13 @@ export async function runStages<C>(
       reports.push({ stage: stage.name, status, seconds, ...out, reason: out.skipped });
       opts.progress.done(`${tag}: ${out.summary}${out.cached ? ' (cached)' : ''} — ${seconds.toFixed(2)} s`);
       for (const w of out.warnings ?? []) opts.progress.line(`    warning: ${w}`);
-      opts.logger.log('info', 'stage.done', { stage: stage.name, seconds, cached: out.cached, outputs: out.outputs, warnings: out.warnings });
+      opts.logger.log('info', 'stage.done', {
+        stage: stage.name,
+        seconds,
+        cached: out.cached,
+        outputs: out.outputs,
+        warnings: out.warnings,
+      });
     } catch (error) {
       const seconds = (performance.now() - t0) / 1000;
       reports.push({ stage: stage.name, status: 'failed', seconds, error: errorMessage(error) });

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { EXPORTERS, type ExportFormat } from '../exporters/index.js';
-import { cached, cacheKey } from '../project/cache.js';
 import { readArtifact, writeArtifact } from '../project/artifacts.js';
+import { cached, cacheKey } from '../project/cache.js';
 import type { RunLayout } from '../project/layout.js';
 import { type WrittenOutput, writeOutput } from '../project/outputs.js';
 import type { MediaDb, MediaEntry } from '../schemas/media-db.js';
@@ -19,7 +19,8 @@ import { timelineFromSelection } from '../timeline/from-selection.js';
 export const perSourceArtifact = (layout: RunLayout, db: MediaDb, kind: string, name: string): string =>
   join(layout.artifacts, db.media.length === 1 ? `${kind}.json` : `${kind}.${name}.json`);
 
-const vadKey = (hash: string, choice: DetectSpeechOptions) => cacheKey('vad', { hash, detector: choice.detector ?? 'energy', params: vadParams(choice) });
+const vadKey = (hash: string, choice: DetectSpeechOptions) =>
+  cacheKey('vad', { hash, detector: choice.detector ?? 'energy', params: vadParams(choice) });
 
 /** An ingest hook that runs VAD on the PCM ingest already decoded, filling the VAD stage's cache. */
 export function vadFromIngest(layout: RunLayout, choice: DetectSpeechOptions) {
@@ -55,18 +56,28 @@ export async function runVad(
 }
 
 /** Selection over whatever artifacts exist (pure rules over loaded artifacts), written to `output`. */
-export async function runSelect(artifactsDir: string, rules: Rules, output: string): Promise<{ selection: Selection; inputs: string[] }> {
+export async function runSelect(
+  artifactsDir: string,
+  rules: Rules,
+  output: string,
+): Promise<{ selection: Selection; inputs: string[] }> {
   const { analyses, found } = await loadAnalyses(artifactsDir);
   const selection = await writeArtifact(output, SelectionSchema, select(analyses, rules));
   return { selection, inputs: found };
 }
 
 /** Transcripts by source path, for subtitle exports. */
-async function transcriptsFor(sel: Selection, artifactsDir: string | undefined): Promise<Map<string, { segments: import('../schemas/transcript.js').Segment[] }>> {
+async function transcriptsFor(
+  sel: Selection,
+  artifactsDir: string | undefined,
+): Promise<Map<string, { segments: import('../schemas/transcript.js').Segment[] }>> {
   const out = new Map();
   if (!artifactsDir) return out;
   for (const s of sel.sources) {
-    for (const f of [join(artifactsDir, `transcript.${basename(s.source)}.json`), join(artifactsDir, 'transcript.json')]) {
+    for (const f of [
+      join(artifactsDir, `transcript.${basename(s.source)}.json`),
+      join(artifactsDir, 'transcript.json'),
+    ]) {
       if (!existsSync(f)) continue;
       const tr = await readArtifact(f, TranscriptSchema);
       if (!tr.source || tr.source === s.source || sel.sources.length === 1) {

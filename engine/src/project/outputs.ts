@@ -24,9 +24,17 @@ export interface WrittenOutput {
  * Write an export into outputs/ without ever destroying a hand edit: if the file on disk differs from what
  * AutoEdit last wrote there, the user changed it, so it is copied to outputs/backups/ first.
  */
-export async function writeOutput(outputsDir: string, fileName: string, content: string): Promise<WrittenOutput> {
+export async function writeOutput(
+  outputsDir: string,
+  fileName: string,
+  content: string,
+): Promise<WrittenOutput> {
   const manifestFile = join(outputsDir, '.autoedit-outputs.json');
-  const manifest = (await readArtifactIfValid(manifestFile, OutputsManifestSchema)) ?? { kind: 'outputs' as const, schemaVersion: 1 as const, written: {} };
+  const manifest = (await readArtifactIfValid(manifestFile, OutputsManifestSchema)) ?? {
+    kind: 'outputs' as const,
+    schemaVersion: 1 as const,
+    written: {},
+  };
   const path = join(outputsDir, fileName);
   const current = await readFile(path).catch(() => undefined);
   let backup: string | undefined;

@@ -1,9 +1,9 @@
 import { type ColorPath, mainVideo, type Probe, streamFrames } from '@autoedit/media';
+import type { SourceScenes } from '../schemas/sequence.js';
+import { clock } from '../timeline/timecode.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { UserError } from '../util/errors.js';
 import type { Progress } from '../util/progress.js';
-import type { SourceScenes } from '../schemas/sequence.js';
-import { clock } from '../timeline/timecode.js';
 import {
   ADAPTIVE_DEFAULTS,
   AdaptiveDetector,
@@ -28,7 +28,11 @@ export interface DetectorChoice {
 }
 
 /** PySceneDetect's analysis size: frames wider than 256 px are resized to 256 px wide. */
-export function analysisSize(width: number, height: number, rotation: number): { width: number; height: number } {
+export function analysisSize(
+  width: number,
+  height: number,
+  rotation: number,
+): { width: number; height: number } {
   const [w, h] = rotation % 180 === 90 ? [height, width] : [width, height];
   if (w < 256) return { width: w, height: h };
   const f = w / 256;
@@ -39,9 +43,26 @@ export function analysisSize(width: number, height: number, rotation: number): {
 export function detectorParams(c: DetectorChoice): Record<string, unknown> {
   const minSceneLen = c.minSceneLen ?? 15;
   const colorPath = c.colorPath ?? 'sampled';
-  if (c.detector === 'adaptive') return { ...ADAPTIVE_DEFAULTS, adaptiveThreshold: c.threshold ?? ADAPTIVE_DEFAULTS.adaptiveThreshold, minSceneLen, colorPath };
-  if (c.detector === 'threshold') return { ...THRESHOLD_DEFAULTS, threshold: c.threshold ?? THRESHOLD_DEFAULTS.threshold, minSceneLen, colorPath };
-  return { ...CONTENT_DEFAULTS, threshold: c.threshold ?? CONTENT_DEFAULTS.threshold, minSceneLen, colorPath };
+  if (c.detector === 'adaptive')
+    return {
+      ...ADAPTIVE_DEFAULTS,
+      adaptiveThreshold: c.threshold ?? ADAPTIVE_DEFAULTS.adaptiveThreshold,
+      minSceneLen,
+      colorPath,
+    };
+  if (c.detector === 'threshold')
+    return {
+      ...THRESHOLD_DEFAULTS,
+      threshold: c.threshold ?? THRESHOLD_DEFAULTS.threshold,
+      minSceneLen,
+      colorPath,
+    };
+  return {
+    ...CONTENT_DEFAULTS,
+    threshold: c.threshold ?? CONTENT_DEFAULTS.threshold,
+    minSceneLen,
+    colorPath,
+  };
 }
 
 function makeDetector(c: DetectorChoice, pixels: number): SceneDetector {
@@ -63,9 +84,17 @@ export interface DetectOptions extends DetectorChoice {
  * frames arrive in one reused buffer, detectors keep O(1) state. Times come from presentation timestamps
  * (correct for VFR); frames are those times on the nominal rate grid.
  */
-export async function detectScenes(file: string, probe: Probe, opts: DetectOptions): Promise<Omit<SourceScenes, 'mediaHash'>> {
+export async function detectScenes(
+  file: string,
+  probe: Probe,
+  opts: DetectOptions,
+): Promise<Omit<SourceScenes, 'mediaHash'>> {
   const video = mainVideo(probe);
-  if (!video) throw new UserError(`${file}: has no video stream, so it has no scenes`, 'Scene detection needs a video file; audio-only files are cut by speech rules.');
+  if (!video)
+    throw new UserError(
+      `${file}: has no video stream, so it has no scenes`,
+      'Scene detection needs a video file; audio-only files are cut by speech rules.',
+    );
   const size = analysisSize(video.width, video.height, video.rotation);
   const detector = makeDetector(opts, size.width * size.height);
   const fps = video.fps;
@@ -82,7 +111,10 @@ export async function detectScenes(file: string, probe: Probe, opts: DetectOptio
       pts.push(t);
       const { cuts: found, metrics } = detector.processFrame(index, bgr);
       for (const c of found) cuts.push(c);
-      if (opts.statsFile) rows.push(`${index},${t.toFixed(6)},${detector.metricKeys.map((k) => (metrics[k] ?? 0).toFixed(3)).join(',')}`);
+      if (opts.statsFile)
+        rows.push(
+          `${index},${t.toFixed(6)},${detector.metricKeys.map((k) => (metrics[k] ?? 0).toFixed(3)).join(',')}`,
+        );
       if (index % 30 === 0) {
         const rate = (index + 1) / ((performance.now() - t0) / 1000);
         opts.progress?.update(index + 1, `${rate.toFixed(0)} frames/s`);
@@ -96,7 +128,10 @@ export async function detectScenes(file: string, probe: Probe, opts: DetectOptio
   );
   const n = result.frames;
   if (n === 0) {
-    throw new UserError(`${file}: no video frame could be decoded${result.error ? ` (${result.error})` : ''}`, 'The file is corrupt or truncated before its first frame.');
+    throw new UserError(
+      `${file}: no video frame could be decoded${result.error ? ` (${result.error})` : ''}`,
+      'The file is corrupt or truncated before its first frame.',
+    );
   }
   for (const c of detector.postProcess(n - 1)) cuts.push(c);
   const frameDur = fps.den / fps.num;
@@ -118,10 +153,15 @@ export async function detectScenes(file: string, probe: Probe, opts: DetectOptio
   });
   const warnings = [...result.warnings.slice(0, 5)];
   if (result.error) warnings.push(`decoding stopped early: ${result.error}`);
-  if (expected > 0 && n < expected * 0.95) warnings.push(`decoded ${n} of ${expected} frames: the file looks truncated or corrupt; scenes cover what decoded`);
+  if (expected > 0 && n < expected * 0.95)
+    warnings.push(
+      `decoded ${n} of ${expected} frames: the file looks truncated or corrupt; scenes cover what decoded`,
+    );
   if (opts.statsFile) await writeFileAtomic(opts.statsFile, `${rows.join('\n')}\n`);
   const seconds = (performance.now() - t0) / 1000;
-  opts.progress?.done(`scenes: ${scenes.length} in ${file.split('/').pop()} (${n} frames, ${(n / seconds).toFixed(0)} frames/s)`);
+  opts.progress?.done(
+    `scenes: ${scenes.length} in ${file.split('/').pop()} (${n} frames, ${(n / seconds).toFixed(0)} frames/s)`,
+  );
   return {
     source: file,
     fps,

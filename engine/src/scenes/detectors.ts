@@ -21,14 +21,22 @@ export type ContentParams = {
   weights: { hue: number; sat: number; lum: number };
   filterMode: 'merge' | 'suppress';
 };
-export const CONTENT_DEFAULTS: ContentParams = { threshold: 27, minSceneLen: 15, weights: { hue: 1, sat: 1, lum: 1 }, filterMode: 'merge' };
+export const CONTENT_DEFAULTS: ContentParams = {
+  threshold: 27,
+  minSceneLen: 15,
+  weights: { hue: 1, sat: 1, lum: 1 },
+  filterMode: 'merge',
+};
 
 /** HSV planes of the current and previous frame, swapped each frame (no per-frame allocation). */
 class HsvScorer {
   private cur: Uint8Array[];
   private prev: Uint8Array[];
   private hasPrev = false;
-  constructor(pixels: number, private readonly w: ContentParams['weights']) {
+  constructor(
+    pixels: number,
+    private readonly w: ContentParams['weights'],
+  ) {
     this.cur = [new Uint8Array(pixels), new Uint8Array(pixels), new Uint8Array(pixels)];
     this.prev = [new Uint8Array(pixels), new Uint8Array(pixels), new Uint8Array(pixels)];
   }
@@ -38,7 +46,12 @@ class HsvScorer {
     const prev = this.hasPrev ? (this.prev as [Uint8Array, Uint8Array, Uint8Array]) : undefined;
     const [dh, ds, dv] = hsvAndDistance(bgr, h, s, v, prev);
     const total = Math.abs(this.w.hue) + Math.abs(this.w.sat) + Math.abs(this.w.lum);
-    const out = { content_val: (dh * this.w.hue + ds * this.w.sat + dv * this.w.lum) / total, delta_hue: dh, delta_sat: ds, delta_lum: dv };
+    const out = {
+      content_val: (dh * this.w.hue + ds * this.w.sat + dv * this.w.lum) / total,
+      delta_hue: dh,
+      delta_sat: ds,
+      delta_lum: dv,
+    };
     [this.cur, this.prev] = [this.prev, this.cur];
     this.hasPrev = true;
     return out;
@@ -51,7 +64,10 @@ export class ContentDetector implements SceneDetector {
   readonly metricKeys = ['content_val', 'delta_hue', 'delta_sat', 'delta_lum'];
   private readonly scorer: HsvScorer;
   private readonly flash: FlashFilter;
-  constructor(pixels: number, readonly params: ContentParams = CONTENT_DEFAULTS) {
+  constructor(
+    pixels: number,
+    readonly params: ContentParams = CONTENT_DEFAULTS,
+  ) {
     this.scorer = new HsvScorer(pixels, params.weights);
     this.flash = new FlashFilter(params.filterMode, params.minSceneLen);
   }
@@ -71,7 +87,13 @@ export type AdaptiveParams = {
   minContentVal: number;
   weights: ContentParams['weights'];
 };
-export const ADAPTIVE_DEFAULTS: AdaptiveParams = { adaptiveThreshold: 3, minSceneLen: 15, windowWidth: 2, minContentVal: 15, weights: CONTENT_DEFAULTS.weights };
+export const ADAPTIVE_DEFAULTS: AdaptiveParams = {
+  adaptiveThreshold: 3,
+  minSceneLen: 15,
+  windowWidth: 2,
+  minContentVal: 15,
+  weights: CONTENT_DEFAULTS.weights,
+};
 
 /** PySceneDetect's AdaptiveDetector: a cut where a frame's score stands out from the rolling average around it. */
 export class AdaptiveDetector implements SceneDetector {
@@ -80,7 +102,10 @@ export class AdaptiveDetector implements SceneDetector {
   private readonly scorer: HsvScorer;
   private buffer: { frame: number; score: number }[] = [];
   private lastCut: number | undefined;
-  constructor(pixels: number, readonly params: AdaptiveParams = ADAPTIVE_DEFAULTS) {
+  constructor(
+    pixels: number,
+    readonly params: AdaptiveParams = ADAPTIVE_DEFAULTS,
+  ) {
     this.scorer = new HsvScorer(pixels, params.weights);
   }
   processFrame(frame: number, bgr: Uint8Array) {
@@ -115,7 +140,12 @@ export type ThresholdParams = {
   fadeBias: number;
   addFinalScene: boolean;
 };
-export const THRESHOLD_DEFAULTS: ThresholdParams = { threshold: 12, minSceneLen: 15, fadeBias: 0, addFinalScene: false };
+export const THRESHOLD_DEFAULTS: ThresholdParams = {
+  threshold: 12,
+  minSceneLen: 15,
+  fadeBias: 0,
+  addFinalScene: false,
+};
 
 /** PySceneDetect's ThresholdDetector: cuts at fades to and from black (mean intensity crossing `threshold`). */
 export class ThresholdDetector implements SceneDetector {
@@ -145,7 +175,8 @@ export class ThresholdDetector implements SceneDetector {
   }
   postProcess(lastFrame: number): number[] {
     const elapsed = lastFrame - (this.lastCut ?? 0);
-    if (this.fade?.type === 'out' && this.params.addFinalScene && elapsed >= this.params.minSceneLen) return [this.fade.frame];
+    if (this.fade?.type === 'out' && this.params.addFinalScene && elapsed >= this.params.minSceneLen)
+      return [this.fade.frame];
     return [];
   }
 }

@@ -1,13 +1,13 @@
 import { basename, join } from 'node:path';
+import type { Probe } from '@autoedit/media';
 import { mainVideo } from '@autoedit/media';
-import { cached, cacheKey, type StageCache } from '../project/cache.js';
 import { writeArtifact } from '../project/artifacts.js';
+import { cached, cacheKey, type StageCache } from '../project/cache.js';
 import type { RunLayout } from '../project/layout.js';
 import type { MediaDb } from '../schemas/media-db.js';
-import { SequencesSchema, type Sequences, SourceScenesSchema } from '../schemas/sequence.js';
+import { type Sequences, SequencesSchema, SourceScenesSchema } from '../schemas/sequence.js';
 import type { Progress } from '../util/progress.js';
 import { type DetectorChoice, detectorParams, detectScenes } from './detect.js';
-import type { Probe } from '@autoedit/media';
 
 export interface SceneJob {
   /** Path written into the artifact (the run's raw/<name> link, or the file itself). */
@@ -31,19 +31,34 @@ export async function detectAll(
   for (const job of jobs) {
     if (!mainVideo(job.probe)) continue;
     const key = cacheKey('scenes', { hash: job.hash, detector: choice.detector, params });
-    const statsFile = opts.statsDir ? join(opts.statsDir, `${basename(job.source)}.${choice.detector}.stats.csv`) : undefined;
+    const statsFile = opts.statsDir
+      ? join(opts.statsDir, `${basename(job.source)}.${choice.detector}.stats.csv`)
+      : undefined;
     const { value, hit } = await cached(opts.cache, key, SourceScenesSchema, async () => ({
       ...(await detectScenes(job.source, job.probe, { ...choice, statsFile, progress: opts.progress })),
       mediaHash: job.hash,
     }));
     if (hit) hits++;
-    sources.push({ ...value, source: job.source, scenes: value.scenes.map((s) => ({ ...s, source: job.source })) });
+    sources.push({
+      ...value,
+      source: job.source,
+      scenes: value.scenes.map((s) => ({ ...s, source: job.source })),
+    });
   }
-  return { sequences: { kind: 'sequences', schemaVersion: 1, detector: { name: choice.detector, params }, sources }, hits };
+  return {
+    sequences: { kind: 'sequences', schemaVersion: 1, detector: { name: choice.detector, params }, sources },
+    hits,
+  };
 }
 
 /** The pipeline's scene stage: every video of the run → artifacts/sequences.json. */
-export async function runScenes(layout: RunLayout, db: MediaDb, choice: DetectorChoice, cache: boolean, progress?: Progress) {
+export async function runScenes(
+  layout: RunLayout,
+  db: MediaDb,
+  choice: DetectorChoice,
+  cache: boolean,
+  progress?: Progress,
+) {
   const jobs = db.media.map((e) => ({ source: join(layout.root, e.raw), probe: e.probe, hash: e.hash }));
   const { sequences, hits } = await detectAll(jobs, choice, {
     cache: { dir: layout.cache, disabled: !cache },

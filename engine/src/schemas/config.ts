@@ -68,8 +68,16 @@ export const ConfigSchema = z
       .default({ detector: 'content' }),
     vad: z
       .object({
-        detector: z.enum(['energy', 'silero']).default('energy').describe('energy: loudness threshold (auto-editor-like); silero: Silero VAD model'),
-        threshold: z.number().min(0).max(1).optional().describe('energy: peak level 0–1 (0.04); silero: speech probability (0.5)'),
+        detector: z
+          .enum(['energy', 'silero'])
+          .default('energy')
+          .describe('energy: loudness threshold (auto-editor-like); silero: Silero VAD model'),
+        threshold: z
+          .number()
+          .min(0)
+          .max(1)
+          .optional()
+          .describe('energy: peak level 0–1 (0.04); silero: speech probability (0.5)'),
       })
       .strict()
       .default({ detector: 'energy' }),

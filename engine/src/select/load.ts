@@ -42,17 +42,25 @@ function artifactFor(dir: string, kind: string, name: string): string | undefine
 }
 
 const sameSource = (artifactSource: string | undefined, runRoot: string, e: MediaEntry) =>
-  artifactSource === undefined || artifactSource === join(runRoot, e.raw) || artifactSource === e.original || basename(artifactSource) === e.name;
+  artifactSource === undefined ||
+  artifactSource === join(runRoot, e.raw) ||
+  artifactSource === e.original ||
+  basename(artifactSource) === e.name;
 
 /**
  * Read every analysis artifact in `artifactsDir` (a run's artifacts/ folder) and pair it with the media in the
  * run's media.db.json. Missing artifacts are fine; invalid ones are errors naming the file.
  */
-export async function loadAnalyses(artifactsDir: string): Promise<{ analyses: SourceAnalysis[]; db: MediaDb; found: string[] }> {
+export async function loadAnalyses(
+  artifactsDir: string,
+): Promise<{ analyses: SourceAnalysis[]; db: MediaDb; found: string[] }> {
   const runRoot = dirname(artifactsDir);
   const layout = runLayout(runRoot);
   if (!existsSync(layout.mediaDb)) {
-    throw new UserError(`${layout.mediaDb}: not found`, `Is ${artifactsDir} the artifacts/ folder of a run? Run \`autoedit ingest <media> -o ${runRoot}\` first.`);
+    throw new UserError(
+      `${layout.mediaDb}: not found`,
+      `Is ${artifactsDir} the artifacts/ folder of a run? Run \`autoedit ingest <media> -o ${runRoot}\` first.`,
+    );
   }
   const db = await readArtifact(layout.mediaDb, MediaDbSchema);
   const found = new Set<string>();
@@ -65,7 +73,9 @@ export async function loadAnalyses(artifactsDir: string): Promise<{ analyses: So
   const analyses: SourceAnalysis[] = [];
   for (const e of db.media) {
     const source = selectionSource(runRoot, e);
-    const scenes = sequences?.sources.find((s) => sameSource(s.source, runRoot, e) && s.source !== undefined)?.scenes;
+    const scenes = sequences?.sources.find(
+      (s) => sameSource(s.source, runRoot, e) && s.source !== undefined,
+    )?.scenes;
     const vadFile = artifactFor(artifactsDir, 'vad', e.name);
     const vad = vadFile ? await readArtifact(vadFile, VadSchema) : undefined;
     const trFile = artifactFor(artifactsDir, 'transcript', e.name);

@@ -30,22 +30,39 @@ interface Ctx {
 }
 
 /** Speech ranges from transcript words (preferred) or VAD, and a label saying which. */
-function speechRanges(a: SourceAnalysis, rules: Rules): { ranges: { start: number; end: number }[]; from: string } | undefined {
+function speechRanges(
+  a: SourceAnalysis,
+  rules: Rules,
+): { ranges: { start: number; end: number }[]; from: string } | undefined {
   const words = a.transcript?.segments.flatMap((s) => s.words) ?? [];
   const wantTranscript = rules.speech.source !== 'vad';
-  if (wantTranscript && words.length > 0) return { ranges: words.map((w) => ({ start: w.start, end: w.end })), from: 'transcript' };
+  if (wantTranscript && words.length > 0)
+    return { ranges: words.map((w) => ({ start: w.start, end: w.end })), from: 'transcript' };
   if (rules.speech.source === 'transcript') return undefined;
   if (a.vad) {
-    return { ranges: a.vad.speech.filter((r) => r.probability >= rules.speech.min_probability), from: `${a.vad.detector} VAD` };
+    return {
+      ranges: a.vad.speech.filter((r) => r.probability >= rules.speech.min_probability),
+      from: `${a.vad.detector} VAD`,
+    };
   }
   return undefined;
 }
 
-function applySpeech(c: Ctx, a: SourceAnalysis, rules: Rules, skipped: Map<string, string>): Uint8Array | undefined {
+function applySpeech(
+  c: Ctx,
+  a: SourceAnalysis,
+  rules: Rules,
+  skipped: Map<string, string>,
+): Uint8Array | undefined {
   const sp = rules.speech.enabled ? speechRanges(a, rules) : undefined;
   if (!sp) {
     if (rules.speech.enabled) skipped.set('speech', 'no transcript words or VAD ranges');
-    c.mask.set(0, c.n, true, rules.speech.enabled ? 'no speech data: whole source kept' : 'speech rule off: whole source kept');
+    c.mask.set(
+      0,
+      c.n,
+      true,
+      rules.speech.enabled ? 'no speech data: whole source kept' : 'speech rule off: whole source kept',
+    );
     return undefined;
   }
   const sound = new Uint8Array(c.n);
@@ -71,14 +88,22 @@ function applySpeech(c: Ctx, a: SourceAnalysis, rules: Rules, skipped: Map<strin
   }
   for (const [s, e] of runsOf(sound, 1)) {
     c.mask.set(s, e, true, `speech (${sp.from})`);
-    for (const [bs, be] of runsOf(bridged.subarray(s, e), 1)) c.mask.set(s + bs, s + be, true, `pause shorter than ${fmt(rules.silence.min_silence)} s kept`);
+    for (const [bs, be] of runsOf(bridged.subarray(s, e), 1))
+      c.mask.set(s + bs, s + be, true, `pause shorter than ${fmt(rules.silence.min_silence)} s kept`);
   }
   return raw;
 }
 
-function applyShots(c: Ctx, a: SourceAnalysis, rules: Rules, speech: Uint8Array | undefined, skipped: Map<string, string>): void {
+function applyShots(
+  c: Ctx,
+  a: SourceAnalysis,
+  rules: Rules,
+  speech: Uint8Array | undefined,
+  skipped: Map<string, string>,
+): void {
   const shots = a.scenes;
-  const wants = rules.shots.speech_gated || rules.shots.min_length > 0 || rules.shots.max_length !== undefined;
+  const wants =
+    rules.shots.speech_gated || rules.shots.min_length > 0 || rules.shots.max_length !== undefined;
   if (!shots || shots.length === 0) {
     if (wants) skipped.set('shots', 'no scenes (run `autoedit cut`)');
     return;
@@ -92,16 +117,23 @@ function applyShots(c: Ctx, a: SourceAnalysis, rules: Rules, speech: Uint8Array 
       else if (speech.subarray(s, e).includes(1)) c.mask.set(s, e, true, `shot ${c.span(s, e)} has speech`);
       else c.mask.set(s, e, false, `shot ${c.span(s, e)} has no speech`);
     }
-    if (e - s < c.toFrame(rules.shots.min_length)) c.mask.set(s, e, false, `shot shorter than ${fmt(rules.shots.min_length)} s`);
+    if (e - s < c.toFrame(rules.shots.min_length))
+      c.mask.set(s, e, false, `shot shorter than ${fmt(rules.shots.min_length)} s`);
     if (rules.shots.max_length !== undefined) {
       const max = Math.max(1, c.toFrame(rules.shots.max_length));
-      if (rules.shots.long_shots === 'trim') c.mask.set(s + max, e, false, `shot longer than ${fmt(rules.shots.max_length)} s trimmed`);
+      if (rules.shots.long_shots === 'trim')
+        c.mask.set(s + max, e, false, `shot longer than ${fmt(rules.shots.max_length)} s trimmed`);
       else for (let f = s + max; f < e; f += max) c.mask.breaks.add(f);
     }
   }
 }
 
-function applyTranscriptRules(c: Ctx, a: SourceAnalysis, rules: Rules, skipped: Map<string, string>): Set<number> {
+function applyTranscriptRules(
+  c: Ctx,
+  a: SourceAnalysis,
+  rules: Rules,
+  skipped: Map<string, string>,
+): Set<number> {
   const userCut = new Set<number>();
   const segments = a.transcript?.segments;
   if (!segments) {
@@ -116,7 +148,8 @@ function applyTranscriptRules(c: Ctx, a: SourceAnalysis, rules: Rules, skipped: 
   const words = segments.flatMap((s) => s.words);
   if (rules.fillers.enabled) {
     const fillers = new Set(rules.fillers.words.map(normWord));
-    for (const w of words) if (fillers.has(normWord(w.text))) cut(w.start, w.end, `filler "${normWord(w.text)}"`);
+    for (const w of words)
+      if (fillers.has(normWord(w.text))) cut(w.start, w.end, `filler "${normWord(w.text)}"`);
   }
   const norm = words.map((w) => normWord(w.text));
   for (const rule of rules.transcript_cuts) {
@@ -132,7 +165,8 @@ function applyTranscriptRules(c: Ctx, a: SourceAnalysis, rules: Rules, skipped: 
     if (rule.text !== undefined) {
       const phrase = rule.text.split(/\s+/).map(normWord).filter(Boolean);
       for (let i = 0; phrase.length && i + phrase.length <= norm.length; i++) {
-        if (phrase.every((p, k) => norm[i + k] === p)) cut(words[i]!.start, words[i + phrase.length - 1]!.end, `transcript cut: "${rule.text}"`);
+        if (phrase.every((p, k) => norm[i + k] === p))
+          cut(words[i]!.start, words[i + phrase.length - 1]!.end, `transcript cut: "${rule.text}"`);
       }
     }
   }
@@ -198,7 +232,13 @@ export function select(analyses: readonly SourceAnalysis[], rules: Rules): Selec
     const { fps, frameCount: n } = a.source;
     const toFrame = (t: number) => Math.min(n, Math.max(0, Math.round((t * fps.num) / fps.den)));
     const mask = new FrameMask(n);
-    const c: Ctx = { mask, fps, n, toFrame, span: (s, e) => `${fmt(frameToSeconds(s, fps))}–${fmt(frameToSeconds(e, fps))} s` };
+    const c: Ctx = {
+      mask,
+      fps,
+      n,
+      toFrame,
+      span: (s, e) => `${fmt(frameToSeconds(s, fps))}–${fmt(frameToSeconds(e, fps))} s`,
+    };
     const speech = applySpeech(c, a, rules, skipped);
     applyShots(c, a, rules, speech, skipped);
     const explicit = applyTranscriptRules(c, a, rules, skipped);
@@ -218,7 +258,11 @@ export function select(analyses: readonly SourceAnalysis[], rules: Rules): Selec
     }
     for (const shot of a.scenes ?? []) {
       if (shot.startFrame > 0 && mask.keep[shot.startFrame] === 1) {
-        markers.push({ source: a.source.source, time: frameToSeconds(shot.startFrame, fps), label: `scene cut (${a.name} ${shot.startTimecode})` });
+        markers.push({
+          source: a.source.source,
+          time: frameToSeconds(shot.startFrame, fps),
+          label: `scene cut (${a.name} ${shot.startTimecode})`,
+        });
       }
     }
   }

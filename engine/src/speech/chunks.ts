@@ -15,7 +15,12 @@ export interface Chunk {
  * `overlap` seconds around each seam and words are assigned to the window their midpoint falls in. Windows
  * with no speech at all are left out (nothing to transcribe).
  */
-export function planChunks(duration: number, speech: readonly SpeechRange[], window = 300, overlap = 1): Chunk[] {
+export function planChunks(
+  duration: number,
+  speech: readonly SpeechRange[],
+  window = 300,
+  overlap = 1,
+): Chunk[] {
   const seams: number[] = [];
   let from = 0;
   while (duration - from > window) {
@@ -32,7 +37,8 @@ export function planChunks(duration: number, speech: readonly SpeechRange[], win
       }
       prevEnd = Math.max(prevEnd, r.end);
     }
-    if (prevEnd < hi && (!best || hi - Math.max(prevEnd, lo) > best.len)) best = { at: (Math.max(prevEnd, lo) + hi) / 2, len: hi - Math.max(prevEnd, lo) };
+    if (prevEnd < hi && (!best || hi - Math.max(prevEnd, lo) > best.len))
+      best = { at: (Math.max(prevEnd, lo) + hi) / 2, len: hi - Math.max(prevEnd, lo) };
     const seam = best?.at ?? hi;
     seams.push(seam);
     from = seam;
@@ -44,7 +50,12 @@ export function planChunks(duration: number, speech: readonly SpeechRange[], win
     const keepTo = bounds[i + 1]!;
     const hasSpeech = speech.length === 0 || speech.some((r) => r.end > keepFrom && r.start < keepTo);
     if (!hasSpeech) continue;
-    chunks.push({ start: Math.max(0, keepFrom - overlap / 2), end: Math.min(duration, keepTo + overlap / 2), keepFrom, keepTo });
+    chunks.push({
+      start: Math.max(0, keepFrom - overlap / 2),
+      end: Math.min(duration, keepTo + overlap / 2),
+      keepFrom,
+      keepTo,
+    });
   }
   return chunks;
 }

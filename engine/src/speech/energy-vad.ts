@@ -14,7 +14,11 @@ export const ENERGY_VAD_DEFAULTS: EnergyVadParams = { threshold: 0.04, window: 0
  * absolute sample exceeds `threshold`. Pure over 16-bit PCM; returns raw ranges, no margins or merging
  * (those are selection rules, so users can tune them without re-analysing audio).
  */
-export function energyVad(pcm: Int16Array, sampleRate: number, params: EnergyVadParams = ENERGY_VAD_DEFAULTS): SpeechRange[] {
+export function energyVad(
+  pcm: Int16Array,
+  sampleRate: number,
+  params: EnergyVadParams = ENERGY_VAD_DEFAULTS,
+): SpeechRange[] {
   const win = Math.max(1, Math.round(params.window * sampleRate));
   const limit = params.threshold * 32768;
   const ranges: SpeechRange[] = [];

@@ -13,7 +13,12 @@ export interface SileroParams {
   minSilenceMs: number;
   speechPadMs: number;
 }
-export const SILERO_DEFAULTS: SileroParams = { threshold: 0.5, minSpeechMs: 250, minSilenceMs: 100, speechPadMs: 30 };
+export const SILERO_DEFAULTS: SileroParams = {
+  threshold: 0.5,
+  minSpeechMs: 250,
+  minSilenceMs: 100,
+  speechPadMs: 30,
+};
 
 const SR = 16000;
 const WINDOW = 512;
@@ -32,8 +37,15 @@ export function defaultSileroModel(): string {
 }
 
 /** Per-window speech probabilities (one per 32 ms window at 16 kHz) from Silero VAD v6 run by onnxruntime-node. */
-export async function sileroProbabilities(pcm: Int16Array, modelPath = defaultSileroModel()): Promise<Float32Array> {
-  if (!existsSync(modelPath)) throw new UserError(`Silero VAD model not found at ${modelPath}`, 'Set AUTOEDIT_SILERO_MODEL to silero_vad.onnx, or use the energy detector.');
+export async function sileroProbabilities(
+  pcm: Int16Array,
+  modelPath = defaultSileroModel(),
+): Promise<Float32Array> {
+  if (!existsSync(modelPath))
+    throw new UserError(
+      `Silero VAD model not found at ${modelPath}`,
+      'Set AUTOEDIT_SILERO_MODEL to silero_vad.onnx, or use the energy detector.',
+    );
   // Loaded lazily: the runtime is large and most commands never need it.
   const ort = await import('onnxruntime-node');
   let session: Awaited<ReturnType<typeof ort.InferenceSession.create>>;
@@ -53,7 +65,11 @@ export async function sileroProbabilities(pcm: Int16Array, modelPath = defaultSi
     if (w === 0) input.fill(0, 0, CONTEXT);
     const off = w * WINDOW;
     for (let i = 0; i < WINDOW; i++) input[CONTEXT + i] = off + i < pcm.length ? pcm[off + i]! / 32768 : 0;
-    const out = await session.run({ input: new ort.Tensor('float32', input.slice(), [1, CONTEXT + WINDOW]), state, sr });
+    const out = await session.run({
+      input: new ort.Tensor('float32', input.slice(), [1, CONTEXT + WINDOW]),
+      state,
+      sr,
+    });
     probs[w] = (out.output!.data as Float32Array)[0]!;
     state = out.stateN as typeof state;
   }
@@ -62,7 +78,11 @@ export async function sileroProbabilities(pcm: Int16Array, modelPath = defaultSi
 }
 
 /** Silero's get_speech_timestamps over window probabilities: hysteresis, minimum lengths, padding. Pure. */
-export function speechFromProbabilities(probs: Float32Array, totalSamples: number, p: SileroParams = SILERO_DEFAULTS): SpeechRange[] {
+export function speechFromProbabilities(
+  probs: Float32Array,
+  totalSamples: number,
+  p: SileroParams = SILERO_DEFAULTS,
+): SpeechRange[] {
   const neg = p.negThreshold ?? Math.max(p.threshold - 0.15, 0.01);
   const minSpeech = (SR * p.minSpeechMs) / 1000;
   const minSilence = (SR * p.minSilenceMs) / 1000;

@@ -26,7 +26,13 @@ export async function runStt(
     modelPath = findModel(o.lookup);
   } catch (e) {
     if (e instanceof ModelNotFoundError) {
-      return { summary: 'skipped: no Whisper model', outputs: [], cached: false, skipped: 'no Whisper model', warnings: [`${e.message}. ${e.hint}`] };
+      return {
+        summary: 'skipped: no Whisper model',
+        outputs: [],
+        cached: false,
+        skipped: 'no Whisper model',
+        warnings: [`${e.message}. ${e.hint}`],
+      };
     }
     throw e;
   }
@@ -49,5 +55,9 @@ export async function runStt(
     await writeArtifact(file, TranscriptSchema, tr);
     outputs.push(file);
   }
-  return { summary: `${outputs.length} transcript(s) with ${modelPath.split('/').pop()}`, outputs, cached: false };
+  return {
+    summary: `${outputs.length} transcript(s) with ${modelPath.split('/').pop()}`,
+    outputs,
+    cached: false,
+  };
 }

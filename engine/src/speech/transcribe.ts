@@ -37,7 +37,12 @@ export interface TranscribeOptions {
   open?: (modelPath: string) => Promise<Transcriber>;
 }
 
-const ChunkWordsSchema = z.object({ kind: z.literal('chunk-words'), schemaVersion: z.literal(1), language: z.string().optional(), words: z.array(WordSchema) });
+const ChunkWordsSchema = z.object({
+  kind: z.literal('chunk-words'),
+  schemaVersion: z.literal(1),
+  language: z.string().optional(),
+  words: z.array(WordSchema),
+});
 
 async function fileDigest(path: string): Promise<string> {
   const h = createHash('sha256');
@@ -61,12 +66,18 @@ async function findSpeech(pcm: Int16Array): Promise<SpeechRange[]> {
 export async function transcribeFile(file: string, o: TranscribeOptions): Promise<Transcript> {
   const pcm = await decodePcm(file, { sampleRate: SR });
   const duration = pcm.length / SR;
-  const hash = o.hash ?? `sha256:${createHash('sha256').update(new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength)).digest('hex')}`;
+  const hash =
+    o.hash ??
+    `sha256:${createHash('sha256')
+      .update(new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength))
+      .digest('hex')}`;
   const modelHash = await fileDigest(o.modelPath);
   const modelId = `${basename(o.modelPath)}@${modelHash.slice(7, 19)}`;
   const speech = o.speech ?? (await findSpeech(pcm));
   const chunks = planChunks(duration, speech, o.window ?? 300, o.overlap ?? 1);
-  const open = o.open ?? ((p: string) => LocalWhisper.open(p, { threads: o.threads, timeoutMs: o.timeoutMs, id: modelId }));
+  const open =
+    o.open ??
+    ((p: string) => LocalWhisper.open(p, { threads: o.threads, timeoutMs: o.timeoutMs, id: modelId }));
   const workers: Transcriber[] = [];
   const results: { chunk: Chunk; words: z.infer<typeof WordSchema>[]; language?: string }[] = [];
   let done = 0;
@@ -78,7 +89,13 @@ export async function transcribeFile(file: string, o: TranscribeOptions): Promis
       let t: Transcriber | undefined;
       while (next < chunks.length) {
         const chunk = chunks[next++]!;
-        const key = cacheKey('stt-chunk', { hash, model: modelHash, chunk, language: o.language, prompt: o.prompt });
+        const key = cacheKey('stt-chunk', {
+          hash,
+          model: modelHash,
+          chunk,
+          language: o.language,
+          prompt: o.prompt,
+        });
         const { value } = await cached(o.cache, key, ChunkWordsSchema, async () => {
           if (!t) {
             t = await open(o.modelPath);
@@ -86,7 +103,12 @@ export async function transcribeFile(file: string, o: TranscribeOptions): Promis
           }
           const slice = pcm.subarray(Math.floor(chunk.start * SR), Math.ceil(chunk.end * SR));
           const r = await t.transcribe(slice, chunk.start, { language: o.language, prompt: o.prompt });
-          return { kind: 'chunk-words' as const, schemaVersion: 1 as const, language: r.language, words: r.words };
+          return {
+            kind: 'chunk-words' as const,
+            schemaVersion: 1 as const,
+            language: r.language,
+            words: r.words,
+          };
         });
         results.push({ chunk, words: value.words, language: value.language });
         done++;
@@ -94,7 +116,9 @@ export async function transcribeFile(file: string, o: TranscribeOptions): Promis
         o.progress?.update(done, `${(chunk.end / Math.max(elapsed, 1e-3)).toFixed(1)}× real time`);
       }
     };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(o.concurrency ?? 1, chunks.length)) }, worker));
+    await Promise.all(
+      Array.from({ length: Math.max(1, Math.min(o.concurrency ?? 1, chunks.length)) }, worker),
+    );
   } finally {
     await Promise.all(workers.map((w) => w.close().catch(() => {})));
   }
@@ -114,4 +138,3 @@ export async function transcribeFile(file: string, o: TranscribeOptions): Promis
     hash,
   };
 }
-

@@ -1,7 +1,13 @@
 import { decodePcm } from '@autoedit/media';
 import type { Vad } from '../schemas/vad.js';
 import { ENERGY_VAD_DEFAULTS, type EnergyVadParams, energyVad } from './energy-vad.js';
-import { defaultSileroModel, SILERO_DEFAULTS, type SileroParams, sileroProbabilities, speechFromProbabilities } from './silero-vad.js';
+import {
+  defaultSileroModel,
+  SILERO_DEFAULTS,
+  type SileroParams,
+  sileroProbabilities,
+  speechFromProbabilities,
+} from './silero-vad.js';
 
 const SAMPLE_RATE = 16000;
 export type VadDetector = 'energy' | 'silero';
@@ -16,7 +22,9 @@ export interface DetectSpeechOptions {
 
 /** Effective parameters (what the cache key and the artifact record). */
 export function vadParams(o: DetectSpeechOptions): Record<string, unknown> {
-  return (o.detector ?? 'energy') === 'silero' ? { ...SILERO_DEFAULTS, ...o.silero } : { ...ENERGY_VAD_DEFAULTS, ...o.energy };
+  return (o.detector ?? 'energy') === 'silero'
+    ? { ...SILERO_DEFAULTS, ...o.silero }
+    : { ...ENERGY_VAD_DEFAULTS, ...o.energy };
 }
 
 /** Decode a media or audio file (streamed, 16 kHz mono) and find its speech ranges. */
@@ -30,11 +38,26 @@ export async function detectSpeechPcm(pcm: Int16Array, opts: DetectSpeechOptions
   const params = vadParams(opts);
   const speech =
     detector === 'silero'
-      ? speechFromProbabilities(await sileroProbabilities(pcm, opts.silero?.model ?? defaultSileroModel()), pcm.length, params as unknown as SileroParams)
+      ? speechFromProbabilities(
+          await sileroProbabilities(pcm, opts.silero?.model ?? defaultSileroModel()),
+          pcm.length,
+          params as unknown as SileroParams,
+        )
       : energyVad(pcm, SAMPLE_RATE, params as unknown as EnergyVadParams);
-  return { kind: 'vad', schemaVersion: 1, source: opts.source, hash: opts.hash, detector, params, duration: pcm.length / SAMPLE_RATE, speech };
+  return {
+    kind: 'vad',
+    schemaVersion: 1,
+    source: opts.source,
+    hash: opts.hash,
+    detector,
+    params,
+    duration: pcm.length / SAMPLE_RATE,
+    speech,
+  };
 }
 
 /** Kept for callers that want the loudness detector explicitly. */
-export const detectSpeechEnergy = (file: string, opts: Omit<DetectSpeechOptions, 'detector'> & { params?: Partial<EnergyVadParams> } = {}) =>
-  detectSpeech(file, { ...opts, detector: 'energy', energy: opts.params ?? opts.energy });
+export const detectSpeechEnergy = (
+  file: string,
+  opts: Omit<DetectSpeechOptions, 'detector'> & { params?: Partial<EnergyVadParams> } = {},
+) => detectSpeech(file, { ...opts, detector: 'energy', energy: opts.params ?? opts.energy });

@@ -54,7 +54,9 @@ describe('autoedit CLI', () => {
     const fake = join(dir, 'fake-ffprobe');
     await writeFile(fake, '#!/bin/sh\necho "simulated decoder crash" >&2\nexit 139\n');
     await chmod(fake, 0o755);
-    const { code, stdout } = await cli(['--json', 'ingest', sample('talk'), '-o', join(dir, 'r3')], { env: { AUTOEDIT_FFPROBE: fake } });
+    const { code, stdout } = await cli(['--json', 'ingest', sample('talk'), '-o', join(dir, 'r3')], {
+      env: { AUTOEDIT_FFPROBE: fake },
+    });
     assert.equal(code, 1);
     assert.match(JSON.parse(stdout).failed[0].error, /simulated decoder crash/);
   });
@@ -68,7 +70,10 @@ describe('autoedit CLI', () => {
   });
 
   it('config show redacts secrets', async () => {
-    const { code, stdout } = await cli(['--json', 'config', 'show'], { cwd: dir, env: { LIGHTNING_API_KEY: 'sk-very-secret-value-1234' } });
+    const { code, stdout } = await cli(['--json', 'config', 'show'], {
+      cwd: dir,
+      env: { LIGHTNING_API_KEY: 'sk-very-secret-value-1234' },
+    });
     assert.equal(code, 0);
     const out = JSON.parse(stdout);
     assert.equal(out.config.lightning.api_key, '***1234');

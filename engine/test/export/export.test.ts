@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { XMLParser } from 'fast-xml-parser';
 import { meltRender } from '@autoedit/media';
+import { XMLParser } from 'fast-xml-parser';
 import { after, before, describe, it } from 'mocha';
 import { EXPORTERS } from '../../src/exporters/index.js';
-import { toSrt, retimedCues } from '../../src/exporters/subtitles.js';
+import { retimedCues, toSrt } from '../../src/exporters/subtitles.js';
 import { writeOutput } from '../../src/project/outputs.js';
 import { renderSelection } from '../../src/render/render.js';
 import { RulesSchema } from '../../src/schemas/rules.js';
@@ -24,10 +24,26 @@ import { sharedFile } from '../helpers/shared.js';
 const run = promisify(execFile);
 
 async function frames(file: string): Promise<{ video: number; duration: number; audio: boolean }> {
-  const { stdout } = await run('ffprobe', ['-v', 'error', '-count_frames', '-show_entries', 'stream=codec_type,nb_read_frames:format=duration', '-of', 'json', file]);
-  const j = JSON.parse(stdout) as { streams: { codec_type: string; nb_read_frames?: string }[]; format: { duration: string } };
+  const { stdout } = await run('ffprobe', [
+    '-v',
+    'error',
+    '-count_frames',
+    '-show_entries',
+    'stream=codec_type,nb_read_frames:format=duration',
+    '-of',
+    'json',
+    file,
+  ]);
+  const j = JSON.parse(stdout) as {
+    streams: { codec_type: string; nb_read_frames?: string }[];
+    format: { duration: string };
+  };
   const v = j.streams.find((s) => s.codec_type === 'video');
-  return { video: Number(v?.nb_read_frames ?? 0), duration: Number(j.format.duration), audio: j.streams.some((s) => s.codec_type === 'audio') };
+  return {
+    video: Number(v?.nb_read_frames ?? 0),
+    duration: Number(j.format.duration),
+    audio: j.streams.some((s) => s.codec_type === 'audio'),
+  };
 }
 
 describe('exporters and render (real melt and ffmpeg)', function () {
@@ -47,21 +63,30 @@ describe('exporters and render (real melt and ffmpeg)', function () {
       sharedFile('media/pyscenedetect/issue-195-aspect-ratio.mp4'),
       sharedFile('media/auto-editor/aac.m4a'),
     ]);
-    const all = select((await loadAnalyses(b.layout.artifacts)).analyses, RulesSchema.parse({ shots: { max_length: 3, long_shots: 'trim' }, speech: { enabled: false } }));
+    const all = select(
+      (await loadAnalyses(b.layout.artifacts)).analyses,
+      RulesSchema.parse({ shots: { max_length: 3, long_shots: 'trim' }, speech: { enabled: false } }),
+    );
     mixed = { ...all, kept: all.kept.filter((_, i) => i < 8) };
   });
   after(() => rm(dir, { recursive: true, force: true }));
 
   for (const format of ['mlt', 'kdenlive'] as const) {
     it(`${format}: melt renders exactly the selection's frames`, async () => {
-      for (const [label, sel] of [['example', example], ['mixed', mixed]] as const) {
+      for (const [label, sel] of [
+        ['example', example],
+        ['mixed', mixed],
+      ] as const) {
         const t = timelineFromSelection(sel, label);
         const file = join(dir, `${label}.${format}`);
         await writeFile(file, EXPORTERS[format].write(t, { transcripts: new Map() }));
         const out = join(dir, `${label}-${format}.mp4`);
         await meltRender(file, out);
         const got = await frames(out);
-        assert.ok(Math.abs(got.video - t.length) <= 1, `${label}: melt rendered ${got.video} frames, timeline has ${t.length}`);
+        assert.ok(
+          Math.abs(got.video - t.length) <= 1,
+          `${label}: melt rendered ${got.video} frames, timeline has ${t.length}`,
+        );
         assert.ok(got.audio);
       }
     });
@@ -69,9 +94,14 @@ describe('exporters and render (real melt and ffmpeg)', function () {
 
   it('mlt: a Shotcut project (main_bin, background, V1/A1, integer in/out, absolute resources)', () => {
     const t = timelineFromSelection(example, 'example');
-    const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(EXPORTERS.mlt.write(t, { transcripts: new Map() }));
+    const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(
+      EXPORTERS.mlt.write(t, { transcripts: new Map() }),
+    );
     const playlists = ([] as { id: string; entry?: unknown }[]).concat(xml.mlt.playlist);
-    assert.deepEqual(playlists.map((p) => p.id), ['main_bin', 'background', 'playlist0', 'playlist1']);
+    assert.deepEqual(
+      playlists.map((p) => p.id),
+      ['main_bin', 'background', 'playlist0', 'playlist1'],
+    );
     assert.equal(xml.mlt.tractor.out, String(t.length - 1));
     const entries = ([] as { in: string; out: string }[]).concat((playlists[2] as { entry: never }).entry);
     assert.equal(entries.length, t.clips.length);
@@ -87,13 +117,24 @@ describe('exporters and render (real melt and ffmpeg)', function () {
   });
 
   it('kdenlive: document version 1.04 with guides at the markers', () => {
-    const t: Timeline = { ...timelineFromSelection(example, 'example'), markers: [{ frame: 30, label: 'scene cut' }] };
+    const t: Timeline = {
+      ...timelineFromSelection(example, 'example'),
+      markers: [{ frame: 30, label: 'scene cut' }],
+    };
     const text = EXPORTERS.kdenlive.write(t, { transcripts: new Map() });
-    const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', parseTagValue: false }).parse(text);
-    const bin = ([] as { id: string; property: { name: string; '#text'?: string }[] }[]).concat(xml.mlt.playlist).find((p) => p.id === 'main_bin')!;
+    const xml = new XMLParser({
+      ignoreAttributes: false,
+      attributeNamePrefix: '',
+      parseTagValue: false,
+    }).parse(text);
+    const bin = ([] as { id: string; property: { name: string; '#text'?: string }[] }[])
+      .concat(xml.mlt.playlist)
+      .find((p) => p.id === 'main_bin')!;
     const prop = (n: string) => bin.property.find((p) => p.name === n)?.['#text'];
     assert.equal(prop('kdenlive:docproperties.version'), '1.04');
-    assert.deepEqual(JSON.parse(prop('kdenlive:docproperties.guides')!), [{ comment: 'scene cut', pos: 30, type: 0 }]);
+    assert.deepEqual(JSON.parse(prop('kdenlive:docproperties.guides')!), [
+      { comment: 'scene cut', pos: 30, type: 0 },
+    ]);
   });
 
   it('EDL, FCPXML and OTIO parse back to the same clips', () => {
@@ -101,20 +142,35 @@ describe('exporters and render (real melt and ffmpeg)', function () {
     const videoClips = t.clips.filter((c) => t.media.find((m) => m.id === c.media)!.hasVideo);
     // OTIO
     const otio = JSON.parse(EXPORTERS.otio.write(t, { transcripts: new Map() }));
-    const vTrack = otio.tracks.children[0].children.filter((c: { OTIO_SCHEMA: string }) => c.OTIO_SCHEMA === 'Clip.2');
+    const vTrack = otio.tracks.children[0].children.filter(
+      (c: { OTIO_SCHEMA: string }) => c.OTIO_SCHEMA === 'Clip.2',
+    );
     assert.deepEqual(
-      vTrack.map((c: { source_range: { start_time: { value: number }; duration: { value: number } } }) => [c.source_range.start_time.value, c.source_range.duration.value]),
+      vTrack.map((c: { source_range: { start_time: { value: number }; duration: { value: number } } }) => [
+        c.source_range.start_time.value,
+        c.source_range.duration.value,
+      ]),
       videoClips.map((c) => [c.in, clipLength(c)]),
     );
     // FCPXML: rational times back to frames
-    const fx = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(EXPORTERS.fcpxml.write(t, { transcripts: new Map() }));
+    const fx = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(
+      EXPORTERS.fcpxml.write(t, { transcripts: new Map() }),
+    );
     const toFrames = (s: string) => {
       const m = /^(\d+)(?:\/(\d+))?s$/.exec(s)!;
       return (Number(m[1]) / Number(m[2] ?? 1)) * (t.fps.num / t.fps.den);
     };
-    const spine = [].concat(fx.fcpxml.library.event.project.sequence.spine['asset-clip']) as { offset: string; start: string; duration: string }[];
+    const spine = [].concat(fx.fcpxml.library.event.project.sequence.spine['asset-clip']) as {
+      offset: string;
+      start: string;
+      duration: string;
+    }[];
     assert.deepEqual(
-      spine.map((c) => [Math.round(toFrames(c.offset)), Math.round(toFrames(c.start)), Math.round(toFrames(c.duration))]),
+      spine.map((c) => [
+        Math.round(toFrames(c.offset)),
+        Math.round(toFrames(c.start)),
+        Math.round(toFrames(c.duration)),
+      ]),
       t.clips.map((c) => [c.start, c.in, clipLength(c)]),
     );
     assert.equal(fx.fcpxml.version, '1.9');
@@ -137,28 +193,52 @@ describe('exporters and render (real melt and ffmpeg)', function () {
     const cues = retimedCues(t, new Map([[b.source('talk.mp4'), tr]]));
     assert.ok(!cues.some((c) => c.text === 'um'), 'filler removed from the subtitles');
     assert.equal(cues.length, 4);
-    assert.ok(cues.every((c, i) => c.start >= 0 && c.end <= t.length / 25 + 1e-9 && (i === 0 || c.start >= cues[i - 1]!.end - 1e-9)));
+    assert.ok(
+      cues.every(
+        (c, i) =>
+          c.start >= 0 && c.end <= t.length / 25 + 1e-9 && (i === 0 || c.start >= cues[i - 1]!.end - 1e-9),
+      ),
+    );
     // The second phrase starts 2 s (minus margins) earlier than in the source: the pause was cut.
     assert.ok(cues[1]!.start < spans[1]!.voicedStart - 1.5);
-    assert.match(toSrt(cues), /^1\n00:00:00,\d{3} --> 00:00:0\d,\d{3}\nWelcome to the automatic editing demo\.\n/);
+    assert.match(
+      toSrt(cues),
+      /^1\n00:00:00,\d{3} --> 00:00:0\d,\d{3}\nWelcome to the automatic editing demo\.\n/,
+    );
   });
 
   it('ffmpeg render: duration is the sum of kept ranges and audio stays in sync', async () => {
-    for (const [label, sel] of [['example', example], ['mixed', mixed]] as const) {
+    for (const [label, sel] of [
+      ['example', example],
+      ['mixed', mixed],
+    ] as const) {
       const out = join(dir, `${label}-render.mp4`);
       const r = await renderSelection(sel, out);
       const got = await frames(out);
-      assert.ok(Math.abs(got.video - r.frames) <= 1, `${label}: ${got.video} frames rendered, expected ${r.frames}`);
-      assert.ok(Math.abs(got.duration - r.seconds) < 0.05, `${label}: container ${got.duration} s vs ${r.seconds} s`);
+      assert.ok(
+        Math.abs(got.video - r.frames) <= 1,
+        `${label}: ${got.video} frames rendered, expected ${r.frames}`,
+      );
+      assert.ok(
+        Math.abs(got.duration - r.seconds) < 0.05,
+        `${label}: container ${got.duration} s vs ${r.seconds} s`,
+      );
     }
-    assert.deepEqual((await readdir(dir)).filter((f) => f.endsWith('.partial')), []);
+    assert.deepEqual(
+      (await readdir(dir)).filter((f) => f.endsWith('.partial')),
+      [],
+    );
   });
 
   it('never destroys a hand-edited output: the edited version is backed up first', async () => {
     const out = join(dir, 'outputs');
     const first = await writeOutput(out, 'edit.mlt', '<mlt>v1</mlt>');
     assert.equal(first.backup, undefined);
-    assert.equal((await writeOutput(out, 'edit.mlt', '<mlt>v2</mlt>')).backup, undefined, 'our own file is replaced silently');
+    assert.equal(
+      (await writeOutput(out, 'edit.mlt', '<mlt>v2</mlt>')).backup,
+      undefined,
+      'our own file is replaced silently',
+    );
     await writeFile(join(out, 'edit.mlt'), '<mlt>edited by hand</mlt>');
     const third = await writeOutput(out, 'edit.mlt', '<mlt>v3</mlt>');
     assert.ok(third.backup);

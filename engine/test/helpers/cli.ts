@@ -16,7 +16,10 @@ export interface CliResult {
  * Run the real CLI from TypeScript sources (tsx, `source` condition) in a child process, as a user would.
  * No build needed; exit codes and stdout/stderr are the real ones.
  */
-export function cli(args: string[], opts: { env?: Record<string, string>; cwd?: string } = {}): Promise<CliResult> {
+export function cli(
+  args: string[],
+  opts: { env?: Record<string, string>; cwd?: string } = {},
+): Promise<CliResult> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,

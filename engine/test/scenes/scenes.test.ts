@@ -4,20 +4,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { probe } from '@autoedit/media';
 import { after, before, describe, it } from 'mocha';
-import { detectScenes, type DetectorName } from '../../src/scenes/detect.js';
-import { detectAll } from '../../src/scenes/stage.js';
-import { bgrToHsv } from '../../src/scenes/hsv.js';
+import { type DetectorName, detectScenes } from '../../src/scenes/detect.js';
 import { FlashFilter } from '../../src/scenes/flash-filter.js';
+import { bgrToHsv } from '../../src/scenes/hsv.js';
+import { detectAll } from '../../src/scenes/stage.js';
 import { cli } from '../helpers/cli.js';
 import { sample, samples } from '../helpers/samples.js';
 import { sharedFile } from '../helpers/shared.js';
 
-const cutsOf = async (rel: string, detector: DetectorName = 'content', extra: { colorPath?: 'rgb-first' | 'sampled' } = {}) => {
+const cutsOf = async (
+  rel: string,
+  detector: DetectorName = 'content',
+  extra: { colorPath?: 'rgb-first' | 'sampled' } = {},
+) => {
   const file = sharedFile(`media/pyscenedetect/${rel}`);
   const r = await detectScenes(file, await probe(file), { detector, ...extra });
   return { r, cuts: r.scenes.slice(1).map((s) => s.startFrame) };
 };
-const near = (got: number[], want: number[]) => got.length === want.length && got.every((g, i) => Math.abs(g - want[i]!) <= 1);
+const near = (got: number[], want: number[]) =>
+  got.length === want.length && got.every((g, i) => Math.abs(g - want[i]!) <= 1);
 
 describe('scene detection (PySceneDetect semantics, real ffmpeg)', () => {
   let dir: string;
@@ -47,7 +52,11 @@ describe('scene detection (PySceneDetect semantics, real ffmpeg)', () => {
 
   it('the sampled colour path gives the same cuts as the RGB-first path', async () => {
     for (const f of ['testvideo.mp4', 'fades.mp4', 'issue-195-aspect-ratio.mp4']) {
-      assert.deepEqual((await cutsOf(f, 'content', { colorPath: 'rgb-first' })).cuts, (await cutsOf(f)).cuts, f);
+      assert.deepEqual(
+        (await cutsOf(f, 'content', { colorPath: 'rgb-first' })).cuts,
+        (await cutsOf(f)).cuts,
+        f,
+      );
     }
   });
 
@@ -76,7 +85,13 @@ describe('scene detection (PySceneDetect semantics, real ffmpeg)', () => {
     for (const key of ['scenesA', 'scenesB']) {
       const file = sample(key);
       const r = await detectScenes(file, await probe(file), { detector: 'content' });
-      assert.ok(near(r.scenes.slice(1).map((s) => s.startFrame), m[key]!.sceneCuts!), `${key}: ${r.scenes.map((s) => s.startFrame)}`);
+      assert.ok(
+        near(
+          r.scenes.slice(1).map((s) => s.startFrame),
+          m[key]!.sceneCuts!,
+        ),
+        `${key}: ${r.scenes.map((s) => s.startFrame)}`,
+      );
     }
   });
 
@@ -96,15 +111,28 @@ describe('scene detection (PySceneDetect semantics, real ffmpeg)', () => {
     const first = await detectAll([job], { detector: 'content' }, { cache, statsDir: join(dir, 'stats') });
     assert.equal(first.hits, 0);
     const stats = await readFile(join(dir, 'stats', 'counter.mp4.content.stats.csv'), 'utf8');
-    assert.match(stats, /^Frame Number,Timecode,content_val,delta_hue,delta_sat,delta_lum\n0,0\.000000,0\.000/);
+    assert.match(
+      stats,
+      /^Frame Number,Timecode,content_val,delta_hue,delta_sat,delta_lum\n0,0\.000000,0\.000/,
+    );
     assert.equal(stats.trim().split('\n').length, 31);
     assert.equal((await detectAll([job], { detector: 'content' }, { cache })).hits, 1);
     assert.equal((await detectAll([job], { detector: 'content', threshold: 30 }, { cache })).hits, 0);
-    assert.equal((await detectAll([job], { detector: 'content' }, { cache: { ...cache, disabled: true } })).hits, 0);
+    assert.equal(
+      (await detectAll([job], { detector: 'content' }, { cache: { ...cache, disabled: true } })).hits,
+      0,
+    );
   });
 
   it('CLI: a non-video input is a clear per-file error', async () => {
-    const { code, stdout } = await cli(['--json', 'cut', sample('audioOnly'), sharedFile('media/pyscenedetect/counter.mp4'), '-o', join(dir, 'seq.json')]);
+    const { code, stdout } = await cli([
+      '--json',
+      'cut',
+      sample('audioOnly'),
+      sharedFile('media/pyscenedetect/counter.mp4'),
+      '-o',
+      join(dir, 'seq.json'),
+    ]);
     assert.equal(code, 1);
     const out = JSON.parse(stdout);
     assert.match(out.failed[0].error, /no video stream/);

@@ -35,32 +35,47 @@ describe('selection rules (real artifacts)', () => {
       assert.ok(covers(sel, (s.voicedStart + s.voicedEnd) / 2), `phrase "${s.text}" kept`);
       // The kept clip starts within margin (+1 frame) of the audible start.
       const k = sel.kept.find((r) => r.start <= s.voicedStart + 0.05 && s.voicedStart < r.end)!;
-      assert.ok(s.voicedStart - k.start <= 0.2 + 0.05, `pre-roll for "${s.text}": ${s.voicedStart - k.start}`);
+      assert.ok(
+        s.voicedStart - k.start <= 0.2 + 0.05,
+        `pre-roll for "${s.text}": ${s.voicedStart - k.start}`,
+      );
     }
     // Silences of 2 s and 3 s are cut (minus margins), and the reason says so.
     for (const t of [4.6, 14.6, 15.6]) assert.ok(!covers(sel, t), `silence at ${t} s cut`);
     assert.ok(sel.dropped.some((d) => d.start <= 4.6 && 4.6 < d.end && d.reasons.includes('silence')));
     const voiced = spans.reduce((a, s) => a + s.voicedEnd - s.voicedStart, 0);
-    assert.ok(keptSeconds(sel) > voiced && keptSeconds(sel) < voiced + spans.length * 0.5 + 1.5, `kept ${keptSeconds(sel)} vs voiced ${voiced}`);
+    assert.ok(
+      keptSeconds(sel) > voiced && keptSeconds(sel) < voiced + spans.length * 0.5 + 1.5,
+      `kept ${keptSeconds(sel)} vs voiced ${voiced}`,
+    );
     // Frames are integers on the source's 25 fps grid, end exclusive, and seconds derive from them.
     for (const k of sel.kept) {
       assert.equal(k.start, k.startFrame / 25);
       assert.equal(k.end, k.endFrame / 25);
       assert.ok(k.endFrame > k.startFrame);
     }
-    assert.deepEqual(sel.skippedRules.map((s) => s.rule), ['fillers']);
+    assert.deepEqual(
+      sel.skippedRules.map((s) => s.rule),
+      ['fillers'],
+    );
   });
 
   it('cuts the filler word and transcript cuts by text and by sentence index', async () => {
     const run = await preparedRun(join(dir, 'talk-tr'), [sample('talk')]);
     const spans = samples().files.talk!.speech!;
-    await writeArtifact(join(run.layout.artifacts, 'transcript.json'), TranscriptSchema, transcriptFromSpans(spans));
+    await writeArtifact(
+      join(run.layout.artifacts, 'transcript.json'),
+      TranscriptSchema,
+      transcriptFromSpans(spans),
+    );
     const { analyses } = await loadAnalyses(run.layout.artifacts);
     const um = spans.find((s) => s.filler)!;
     const sel = select(analyses, rules({ transcript_cuts: [{ text: 'we keep talking' }, { segment: 4 }] }));
     assert.ok(!covers(sel, (um.voicedStart + um.voicedEnd) / 2), 'filler cut');
     assert.ok(sel.dropped.some((d) => d.reasons.includes('filler "um"')));
-    assert.ok(sel.dropped.some((d) => d.reasons.some((r) => r.startsWith('transcript cut: "we keep talking"'))));
+    assert.ok(
+      sel.dropped.some((d) => d.reasons.some((r) => r.startsWith('transcript cut: "we keep talking"'))),
+    );
     const last = spans[4]!;
     assert.ok(!covers(sel, (last.voicedStart + last.voicedEnd) / 2), 'sentence 4 cut');
     assert.ok(covers(sel, (spans[0]!.voicedStart + spans[0]!.voicedEnd) / 2), 'sentence 0 kept');
@@ -88,22 +103,41 @@ describe('selection rules (real artifacts)', () => {
       kind: 'sequences',
       schemaVersion: 1,
       detector: { name: 'fixture', params: {} },
-      sources: [{ source, fps: { num: 25, den: 1 }, frameCount: m.frames!, decoded: { start: 0, end: m.frames! / 25, frames: m.frames! }, warnings: [], scenes }],
+      sources: [
+        {
+          source,
+          fps: { num: 25, den: 1 },
+          frameCount: m.frames!,
+          decoded: { start: 0, end: m.frames! / 25, frames: m.frames! },
+          warnings: [],
+          scenes,
+        },
+      ],
     });
     const { analyses } = await loadAnalyses(run.layout.artifacts);
     // Speech: "Scene one." in shot 0 (0–3 s), "Scene two starts here." from ~4.4 s (shot 2: 5–8 s, and shot 1's end).
     const gated = select(analyses, rules({ speech: { enabled: true }, shots: { speech_gated: true } }));
-    const shotKept = (i: number) => gated.kept.some((k) => k.startFrame <= bounds[i]! && bounds[i + 1]! <= k.endFrame);
+    const shotKept = (i: number) =>
+      gated.kept.some((k) => k.startFrame <= bounds[i]! && bounds[i + 1]! <= k.endFrame);
     assert.ok(shotKept(0));
-    assert.ok(gated.kept.every((k) => !(k.startFrame < bounds[1]! && k.endFrame > bounds[1]!)), 'clips split at scene cuts');
-    assert.ok(gated.markers.length >= 1 && gated.markers.every((mk) => m.sceneCuts!.includes(Math.round(mk.time * 25))));
+    assert.ok(
+      gated.kept.every((k) => !(k.startFrame < bounds[1]! && k.endFrame > bounds[1]!)),
+      'clips split at scene cuts',
+    );
+    assert.ok(
+      gated.markers.length >= 1 &&
+        gated.markers.every((mk) => m.sceneCuts!.includes(Math.round(mk.time * 25))),
+    );
     const short = select(analyses, rules({ speech: { enabled: false }, shots: { min_length: 2.5 } }));
     assert.ok(!covers(short, 4), 'the 2 s shot is dropped');
     assert.ok(short.dropped.some((d) => d.reasons.includes('shot shorter than 2.50 s')));
     const split = select(analyses, rules({ speech: { enabled: false }, shots: { max_length: 1 } }));
     assert.ok(split.kept.every((k) => k.endFrame - k.startFrame <= 25));
     assert.equal(keptSeconds(split), 8);
-    const trim = select(analyses, rules({ speech: { enabled: false }, shots: { max_length: 1, long_shots: 'trim' } }));
+    const trim = select(
+      analyses,
+      rules({ speech: { enabled: false }, shots: { max_length: 1, long_shots: 'trim' } }),
+    );
     assert.equal(trim.kept.length, 3);
     assert.ok(Math.abs(keptSeconds(trim) - 3) < 1e-9);
   });
@@ -111,7 +145,18 @@ describe('selection rules (real artifacts)', () => {
   it('manual keep wins over everything; manual cut over speech', async () => {
     const run = await preparedRun(join(dir, 'manual'), [sample('talk')]);
     const { analyses } = await loadAnalyses(run.layout.artifacts);
-    const sel = select(analyses, rules({ manual: { keep: [{ start: 4, end: 5 }], cut: [{ start: 2, end: 2.5 }, { start: 4.5, end: 6 }] } }));
+    const sel = select(
+      analyses,
+      rules({
+        manual: {
+          keep: [{ start: 4, end: 5 }],
+          cut: [
+            { start: 2, end: 2.5 },
+            { start: 4.5, end: 6 },
+          ],
+        },
+      }),
+    );
     assert.ok(covers(sel, 4.2) && covers(sel, 4.9), 'kept by hand in a silence');
     assert.ok(!covers(sel, 2.2), 'cut by hand in speech');
     assert.ok(sel.kept.some((k) => k.reasons.includes('manual keep 4.00–5.00 s')));

@@ -27,7 +27,10 @@ describe('voice activity detection (Silero VAD via onnxruntime-node, energy fall
     const v = await detectSpeech(sharedFile('media/speech/jfk.wav'), { detector: 'silero' });
     assert.equal(v.speech.length, 4, JSON.stringify(v.speech));
     v.speech.forEach((r, i) => {
-      assert.ok(Math.abs(r.start - JFK[i]![0]!) <= 0.15 && Math.abs(r.end - JFK[i]![1]!) <= 0.15, `phrase ${i}: ${r.start}–${r.end}`);
+      assert.ok(
+        Math.abs(r.start - JFK[i]![0]!) <= 0.15 && Math.abs(r.end - JFK[i]![1]!) <= 0.15,
+        `phrase ${i}: ${r.start}–${r.end}`,
+      );
       assert.ok(r.probability > 0.5);
     });
   });
@@ -39,7 +42,10 @@ describe('voice activity detection (Silero VAD via onnxruntime-node, energy fall
     v.speech.forEach((r, i) => {
       const s = spans[i]!;
       // Silero pads each range by 30 ms; allow for it on top of the 100 ms.
-      assert.ok(Math.abs(r.start - s.voicedStart) <= 0.13, `start ${r.start} vs ${s.voicedStart} (${s.text})`);
+      assert.ok(
+        Math.abs(r.start - s.voicedStart) <= 0.13,
+        `start ${r.start} vs ${s.voicedStart} (${s.text})`,
+      );
       assert.ok(Math.abs(r.end - s.voicedEnd) <= 0.13, `end ${r.end} vs ${s.voicedEnd} (${s.text})`);
     });
   });

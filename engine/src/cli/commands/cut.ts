@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { Command } from 'commander';
 import { probe } from '@autoedit/media';
+import type { Command } from 'commander';
 import { loadConfig } from '../../config/load.js';
-import { expandInputs } from '../../ingest/inputs.js';
 import { loadMediaDb } from '../../ingest/ingest.js';
+import { expandInputs } from '../../ingest/inputs.js';
 import { writeArtifact } from '../../project/artifacts.js';
 import { runLayout } from '../../project/layout.js';
 import { DETECTORS, type DetectorName } from '../../scenes/detect.js';
@@ -24,11 +24,21 @@ interface Flags {
 }
 
 /** Inputs → jobs. A run's raw/ folder reuses media.db.json (no re-probe, no re-hash). */
-async function jobsFor(inputs: string[]): Promise<{ jobs: SceneJob[]; failed: { input: string; error: string }[]; cacheDir?: string }> {
-  if (inputs.length === 1 && existsSync(join(resolve(inputs[0]!), '..', 'media.db.json')) && basename(resolve(inputs[0]!)) === 'raw') {
+async function jobsFor(
+  inputs: string[],
+): Promise<{ jobs: SceneJob[]; failed: { input: string; error: string }[]; cacheDir?: string }> {
+  if (
+    inputs.length === 1 &&
+    existsSync(join(resolve(inputs[0]!), '..', 'media.db.json')) &&
+    basename(resolve(inputs[0]!)) === 'raw'
+  ) {
     const layout = runLayout(dirname(resolve(inputs[0]!)));
     const db = await loadMediaDb(layout);
-    return { jobs: db.media.map((e) => ({ source: join(layout.root, e.raw), probe: e.probe, hash: e.hash })), failed: [], cacheDir: layout.cache };
+    return {
+      jobs: db.media.map((e) => ({ source: join(layout.root, e.raw), probe: e.probe, hash: e.hash })),
+      failed: [],
+      cacheDir: layout.cache,
+    };
   }
   const { files, missing } = await expandInputs(inputs);
   const failed = [...missing];
@@ -36,7 +46,8 @@ async function jobsFor(inputs: string[]): Promise<{ jobs: SceneJob[]; failed: { 
   for (const f of files) {
     try {
       const [p, hash] = await Promise.all([probe(f), hashFile(f)]);
-      if (!p.video.some((v) => !v.attachedPic)) throw new Error('no video stream (scene detection needs video)');
+      if (!p.video.some((v) => !v.attachedPic))
+        throw new Error('no video stream (scene detection needs video)');
       jobs.push({ source: f, probe: p, hash });
     } catch (e) {
       failed.push({ input: f, error: (e as Error).message.replace(`${f}: `, '') });
@@ -48,24 +59,40 @@ async function jobsFor(inputs: string[]): Promise<{ jobs: SceneJob[]; failed: { 
 export function registerCut(program: Command): void {
   program
     .command('cut')
-    .description('detect scene cuts (PySceneDetect-compatible content, adaptive and threshold detectors) → sequences.json')
-    .argument('<inputs...>', 'video files, directories, or a run folder\'s raw/')
+    .description(
+      'detect scene cuts (PySceneDetect-compatible content, adaptive and threshold detectors) → sequences.json',
+    )
+    .argument('<inputs...>', "video files, directories, or a run folder's raw/")
     .requiredOption('-o, --output <file>', 'sequences.json to write')
-    .option('-d, --detector <name>', `detector: ${DETECTORS.join(' | ')} (default content, or config scenes.detector)`)
-    .option('-t, --threshold <n>', 'content: score (27); adaptive: ratio (3); threshold: 8-bit intensity (12)')
+    .option(
+      '-d, --detector <name>',
+      `detector: ${DETECTORS.join(' | ')} (default content, or config scenes.detector)`,
+    )
+    .option(
+      '-t, --threshold <n>',
+      'content: score (27); adaptive: ratio (3); threshold: 8-bit intensity (12)',
+    )
     .option('-m, --min-scene-len <frames>', 'minimum scene length in frames (15)')
-    .option('--rgb-first', "convert to RGB at full resolution before shrinking (PySceneDetect's exact colour path; slower)")
+    .option(
+      '--rgb-first',
+      "convert to RGB at full resolution before shrinking (PySceneDetect's exact colour path; slower)",
+    )
     .option('--stats <dir>', 'write per-frame scores (CSV, PySceneDetect stats format) into this folder')
-    .addHelpText('after', '\nExamples:\n  $ autoedit cut runs/demo/raw -o runs/demo/artifacts/sequences.json\n  $ autoedit cut film.mp4 -d threshold -o fades.json --stats stats/')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ autoedit cut runs/demo/raw -o runs/demo/artifacts/sequences.json\n  $ autoedit cut film.mp4 -d threshold -o fades.json --stats stats/',
+    )
     .action(
       action(async (ctx, inputs: string[], flags: Flags) => {
         const { config } = loadConfig({ configFile: ctx.globals.config });
         const detector = (flags.detector ?? config.scenes.detector) as DetectorName;
-        if (!DETECTORS.includes(detector)) throw new UserError(`unknown detector "${detector}"`, `Detectors: ${DETECTORS.join(', ')}.`);
+        if (!DETECTORS.includes(detector))
+          throw new UserError(`unknown detector "${detector}"`, `Detectors: ${DETECTORS.join(', ')}.`);
         const num = (s: string | undefined, what: string) => {
           if (s === undefined) return undefined;
           const n = Number(s);
-          if (!Number.isFinite(n) || n < 0) throw new UserError(`${what} must be a non-negative number, got "${s}"`);
+          if (!Number.isFinite(n) || n < 0)
+            throw new UserError(`${what} must be a non-negative number, got "${s}"`);
           return n;
         };
         const choice = {
@@ -87,11 +114,23 @@ export function registerCut(program: Command): void {
           ok: failed.length === 0,
           output: out,
           cached: hits,
-          sources: sequences.sources.map((s) => ({ source: s.source, frames: s.frameCount, cuts: s.scenes.slice(1).map((x) => x.startFrame), warnings: s.warnings })),
+          sources: sequences.sources.map((s) => ({
+            source: s.source,
+            frames: s.frameCount,
+            cuts: s.scenes.slice(1).map((x) => x.startFrame),
+            warnings: s.warnings,
+          })),
           failed,
         });
         for (const s of sequences.sources) {
-          ctx.say(`${basename(s.source)}: ${s.scenes.length} scene(s), cuts at frames ${s.scenes.slice(1).map((x) => x.startFrame).join(', ') || '(none)'}`);
+          ctx.say(
+            `${basename(s.source)}: ${s.scenes.length} scene(s), cuts at frames ${
+              s.scenes
+                .slice(1)
+                .map((x) => x.startFrame)
+                .join(', ') || '(none)'
+            }`,
+          );
           for (const w of s.warnings) ctx.say(`  warning: ${w}`);
         }
         for (const f of failed) ctx.say(`failed: ${f.input}: ${f.error}`);

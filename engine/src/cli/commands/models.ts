@@ -12,8 +12,19 @@ export function registerModels(program: Command): void {
       action(async (ctx) => {
         const { config } = loadConfig({ configFile: ctx.globals.config });
         const found = listModels({ configured: config.stt.model_path });
-        ctx.result({ ok: true, installed: found, cacheDir: userModelDir(), known: Object.keys(KNOWN_MODELS) });
-        ctx.say(found.length ? found.map((m) => `${m.name.padEnd(12)} ${(m.bytes / 1e6).toFixed(1).padStart(7)} MB  ${m.path}`).join('\n') : 'No models installed.');
+        ctx.result({
+          ok: true,
+          installed: found,
+          cacheDir: userModelDir(),
+          known: Object.keys(KNOWN_MODELS),
+        });
+        ctx.say(
+          found.length
+            ? found
+                .map((m) => `${m.name.padEnd(12)} ${(m.bytes / 1e6).toFixed(1).padStart(7)} MB  ${m.path}`)
+                .join('\n')
+            : 'No models installed.',
+        );
         ctx.say(`\nSearched: config stt.model_path, $AUTOEDIT_MODELS, ${userModelDir()}`);
         ctx.say(`Available to pull: ${Object.keys(KNOWN_MODELS).join(', ')}`);
         return 0;
@@ -27,7 +38,11 @@ export function registerModels(program: Command): void {
     .action(
       action(async (ctx, name: string, flags: { baseUrl?: string }) => {
         ctx.progress.start(`downloading ${name}`, 100);
-        const path = await pullModel(name, { baseUrl: flags.baseUrl, onProgress: (d, t) => ctx.progress.update(t ? Math.round((d / t) * 100) : 0, `${(d / 1e6).toFixed(1)} MB`) });
+        const path = await pullModel(name, {
+          baseUrl: flags.baseUrl,
+          onProgress: (d, t) =>
+            ctx.progress.update(t ? Math.round((d / t) * 100) : 0, `${(d / 1e6).toFixed(1)} MB`),
+        });
         ctx.progress.done(`downloaded ${name} → ${path}`);
         ctx.result({ ok: true, name, path });
         ctx.say(`Installed ${path}`);

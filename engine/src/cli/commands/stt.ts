@@ -26,18 +26,28 @@ export function registerStt(program: Command): void {
     .description('transcribe speech locally with Whisper (whisper.cpp) → transcript.json with word timings')
     .argument('<input>', 'audio (runs/<id>/audio/x.flac) or any media file')
     .requiredOption('-o, --output <file>', 'transcript.json to write')
-    .option('-m, --model <path>', 'ggml model file or folder (default: config stt.model_path, $AUTOEDIT_MODELS, ~/.cache/autoedit/models)')
+    .option(
+      '-m, --model <path>',
+      'ggml model file or folder (default: config stt.model_path, $AUTOEDIT_MODELS, ~/.cache/autoedit/models)',
+    )
     .option('-l, --lang <code>', 'spoken language (default: auto-detect, or config stt.language)')
     .option('-p, --prompt <text>', 'initial prompt / vocabulary hint (names, jargon)')
     .option('--window <seconds>', 'window length for long audio', '300')
     .option('-j, --jobs <n>', 'windows transcribed in parallel', '1')
     .option('--srt', 'also write <output>.srt')
     .option('--vtt', 'also write <output>.vtt')
-    .addHelpText('after', '\nExamples:\n  $ autoedit models pull base.en\n  $ autoedit stt runs/demo/audio/talk.mp4.flac -o runs/demo/artifacts/transcript.json --srt')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ autoedit models pull base.en\n  $ autoedit stt runs/demo/audio/talk.mp4.flac -o runs/demo/artifacts/transcript.json --srt',
+    )
     .action(
       action(async (ctx, input: string, flags: Flags) => {
         const { config } = loadConfig({ configFile: ctx.globals.config });
-        const modelPath = findModel({ explicit: flags.model, configured: config.stt.model_path, name: config.stt.model });
+        const modelPath = findModel({
+          explicit: flags.model,
+          configured: config.stt.model_path,
+          name: config.stt.model,
+        });
         const out = resolve(flags.output);
         const tr = await transcribeFile(resolve(input), {
           modelPath,
@@ -50,17 +60,28 @@ export function registerStt(program: Command): void {
         });
         await writeArtifact(out, TranscriptSchema, tr);
         const written = [out];
-        if (flags.srt) {
-          await writeFileAtomic(out.replace(/\.json$/, '') + '.srt', toSrt(transcriptCues(tr)));
-          written.push(out.replace(/\.json$/, '') + '.srt');
-        }
-        if (flags.vtt) {
-          await writeFileAtomic(out.replace(/\.json$/, '') + '.vtt', toVtt(transcriptCues(tr)));
-          written.push(out.replace(/\.json$/, '') + '.vtt');
+        const stem = out.replace(/\.json$/, '');
+        for (const [wanted, ext, format] of [
+          [flags.srt, 'srt', toSrt],
+          [flags.vtt, 'vtt', toVtt],
+        ] as const) {
+          if (!wanted) continue;
+          await writeFileAtomic(`${stem}.${ext}`, format(transcriptCues(tr)));
+          written.push(`${stem}.${ext}`);
         }
         const words = tr.segments.reduce((a, s) => a + s.words.length, 0);
-        ctx.result({ ok: true, output: out, written, model: tr.model, language: tr.language, segments: tr.segments.length, words });
-        ctx.say(`${words} words in ${tr.segments.length} segment(s), language ${tr.language}, model ${tr.model}`);
+        ctx.result({
+          ok: true,
+          output: out,
+          written,
+          model: tr.model,
+          language: tr.language,
+          segments: tr.segments.length,
+          words,
+        });
+        ctx.say(
+          `${words} words in ${tr.segments.length} segment(s), language ${tr.language}, model ${tr.model}`,
+        );
         for (const w of written) ctx.say(`Wrote ${w}`);
         return 0;
       }),

@@ -24,7 +24,19 @@ export interface GgmlHeader {
 }
 
 const MAGIC = 0x67676d6c; // "ggml"
-const HPARAM_KEYS: (keyof WhisperHparams)[] = ['nVocab', 'nAudioCtx', 'nAudioState', 'nAudioHead', 'nAudioLayer', 'nTextCtx', 'nTextState', 'nTextHead', 'nTextLayer', 'nMels', 'ftype'];
+const HPARAM_KEYS: (keyof WhisperHparams)[] = [
+  'nVocab',
+  'nAudioCtx',
+  'nAudioState',
+  'nAudioHead',
+  'nAudioLayer',
+  'nTextCtx',
+  'nTextState',
+  'nTextHead',
+  'nTextLayer',
+  'nMels',
+  'ftype',
+];
 
 /** A file that is not a whisper.cpp model, or a damaged one. */
 export class ModelFormatError extends Error {
@@ -42,16 +54,29 @@ export function parseGgmlHeader(buf: Buffer, file = 'model'): GgmlHeader {
   const need = (n: number, at: number, what: string) => {
     if (at + n > buf.length) throw new ModelFormatError(file, `truncated in ${what}`);
   };
-  if (buf.length < 4 || buf.readUInt32LE(0) !== MAGIC) throw new ModelFormatError(file, 'bad magic (expected a ggml whisper model, e.g. ggml-base.en.bin)');
+  if (buf.length < 4 || buf.readUInt32LE(0) !== MAGIC)
+    throw new ModelFormatError(file, 'bad magic (expected a ggml whisper model, e.g. ggml-base.en.bin)');
   need(48, 0, 'the header');
   const hp = {} as WhisperHparams;
   HPARAM_KEYS.forEach((k, i) => {
     hp[k] = buf.readInt32LE(4 + i * 4);
   });
   const sane =
-    hp.nVocab > 0 && hp.nVocab < 1_000_000 && hp.nAudioCtx > 0 && hp.nAudioState > 0 && hp.nAudioHead > 0 && hp.nAudioLayer > 0 &&
-    hp.nTextCtx > 0 && hp.nTextState > 0 && hp.nTextHead > 0 && hp.nTextLayer > 0 && (hp.nMels === 80 || hp.nMels === 128) &&
-    hp.nAudioState % hp.nAudioHead === 0 && hp.nTextState % hp.nTextHead === 0 && hp.ftype >= 0 && hp.ftype < 64;
+    hp.nVocab > 0 &&
+    hp.nVocab < 1_000_000 &&
+    hp.nAudioCtx > 0 &&
+    hp.nAudioState > 0 &&
+    hp.nAudioHead > 0 &&
+    hp.nAudioLayer > 0 &&
+    hp.nTextCtx > 0 &&
+    hp.nTextState > 0 &&
+    hp.nTextHead > 0 &&
+    hp.nTextLayer > 0 &&
+    (hp.nMels === 80 || hp.nMels === 128) &&
+    hp.nAudioState % hp.nAudioHead === 0 &&
+    hp.nTextState % hp.nTextHead === 0 &&
+    hp.ftype >= 0 &&
+    hp.ftype < 64;
   if (!sane) throw new ModelFormatError(file, `implausible hyper-parameters ${JSON.stringify(hp)}`);
   let at = 48;
   const melOffset = at;
@@ -166,7 +191,11 @@ export interface TinyModelOptions {
  * every tensor whisper.cpp expects is filled with seeded random values. It loads and decodes for real; its
  * text is noise. Returns the number of tensors written.
  */
-export async function writeTinyModel(headerFile: string, out: string, o: TinyModelOptions = {}): Promise<number> {
+export async function writeTinyModel(
+  headerFile: string,
+  out: string,
+  o: TinyModelOptions = {},
+): Promise<number> {
   const src = await readFile(headerFile);
   const hdr = parseGgmlHeader(src, headerFile);
   const h: WhisperHparams = {
@@ -181,7 +210,7 @@ export async function writeTinyModel(headerFile: string, out: string, o: TinyMod
     ftype: 1,
   };
   const head = Buffer.from(src.subarray(0, hdr.tensorsOffset));
-  HPARAM_KEYS.forEach((k, i) => head.writeInt32LE(h[k], 4 + i * 4));
+  for (const [i, k] of HPARAM_KEYS.entries()) head.writeInt32LE(h[k], 4 + i * 4);
   const rand = prng(o.seed ?? 1234);
   const parts: Buffer[] = [head];
   const specs = tensorSpecs(h);
@@ -191,7 +220,7 @@ export async function writeTinyModel(headerFile: string, out: string, o: TinyMod
     meta.writeInt32LE(t.ne.length, 0);
     meta.writeInt32LE(name.length, 4);
     meta.writeInt32LE(t.type === 'f32' ? 0 : 1, 8);
-    t.ne.forEach((n, i) => meta.writeInt32LE(n, 12 + 4 * i));
+    for (const [i, n] of t.ne.entries()) meta.writeInt32LE(n, 12 + 4 * i);
     const count = t.ne.reduce((x, y) => x * y, 1);
     const data = Buffer.alloc(count * (t.type === 'f32' ? 4 : 2));
     for (let i = 0; i < count; i++) {

@@ -9,7 +9,11 @@ import { tokensToWords } from './words.js';
 export interface Transcriber {
   /** Model identity for the artifact and the cache key (file name + content hash prefix). */
   readonly model: string;
-  transcribe(pcm: Int16Array, offset: number, opts: { language?: string; prompt?: string }): Promise<{ words: Word[]; language?: string }>;
+  transcribe(
+    pcm: Int16Array,
+    offset: number,
+    opts: { language?: string; prompt?: string },
+  ): Promise<{ words: Word[]; language?: string }>;
   close(): Promise<void>;
 }
 
@@ -29,7 +33,10 @@ export class LocalWhisper implements Transcriber {
     private readonly timeoutMs: number,
   ) {}
 
-  static async open(modelPath: string, opts: { threads?: number; timeoutMs?: number; id?: string } = {}): Promise<LocalWhisper> {
+  static async open(
+    modelPath: string,
+    opts: { threads?: number; timeoutMs?: number; id?: string } = {},
+  ): Promise<LocalWhisper> {
     let head: Buffer;
     try {
       head = await readFile(modelPath);
@@ -39,7 +46,8 @@ export class LocalWhisper implements Transcriber {
     try {
       parseGgmlHeader(head, modelPath);
     } catch (e) {
-      if (e instanceof ModelFormatError) throw new UserError(e.message, 'Use a whisper.cpp ggml model (autoedit models pull base.en).');
+      if (e instanceof ModelFormatError)
+        throw new UserError(e.message, 'Use a whisper.cpp ggml model (autoedit models pull base.en).');
       throw e;
     }
     const mod = (await import('@fugood/whisper.node')) as WhisperModule;
@@ -50,7 +58,12 @@ export class LocalWhisper implements Transcriber {
     } catch (e) {
       throw new UserError(`${modelPath}: whisper.cpp could not load it (${(e as Error).message})`);
     }
-    return new LocalWhisper(opts.id ?? basename(modelPath), ctx, opts.threads ?? 2, opts.timeoutMs ?? 600_000);
+    return new LocalWhisper(
+      opts.id ?? basename(modelPath),
+      ctx,
+      opts.threads ?? 2,
+      opts.timeoutMs ?? 600_000,
+    );
   }
 
   async transcribe(pcm: Int16Array, offset: number, opts: { language?: string; prompt?: string }) {

@@ -15,11 +15,23 @@ export interface ModelSpec {
   digest: string;
 }
 export const KNOWN_MODELS: Record<string, ModelSpec> = {
-  'tiny.en': { file: 'ggml-tiny.en.bin', algorithm: 'sha1', digest: 'c78c86eb1a8faa21b369bcd33207cc90d64ae9df' },
+  'tiny.en': {
+    file: 'ggml-tiny.en.bin',
+    algorithm: 'sha1',
+    digest: 'c78c86eb1a8faa21b369bcd33207cc90d64ae9df',
+  },
   tiny: { file: 'ggml-tiny.bin', algorithm: 'sha1', digest: 'bd577a113a864445d4c299885e0cb97d4ba92b5f' },
-  'base.en': { file: 'ggml-base.en.bin', algorithm: 'sha1', digest: '137c40403d78fd54d454da0f9bd998f78703390c' },
+  'base.en': {
+    file: 'ggml-base.en.bin',
+    algorithm: 'sha1',
+    digest: '137c40403d78fd54d454da0f9bd998f78703390c',
+  },
   base: { file: 'ggml-base.bin', algorithm: 'sha1', digest: '465707469ff3a37a2b9b8d8f89f2f99de7299dac' },
-  'small.en': { file: 'ggml-small.en.bin', algorithm: 'sha1', digest: 'db8a495a91d927739e50b3fc1cc4c6b8f6c2d022' },
+  'small.en': {
+    file: 'ggml-small.en.bin',
+    algorithm: 'sha1',
+    digest: 'db8a495a91d927739e50b3fc1cc4c6b8f6c2d022',
+  },
   small: { file: 'ggml-small.bin', algorithm: 'sha1', digest: '55356645c2b361a969dfd0ef2c5a50d530afd8d5' },
 };
 export const DEFAULT_MODEL_BASE_URL = 'https://huggingface.co/ggerganov/whisper.cpp/resolve/main';
@@ -40,7 +52,10 @@ export interface ModelLookup {
 
 /** Missing model: says every place it looked and how to get one. The pipeline goes on without a transcript. */
 export class ModelNotFoundError extends UserError {
-  constructor(readonly searched: string[], name: string) {
+  constructor(
+    readonly searched: string[],
+    name: string,
+  ) {
     super(
       `no Whisper model "${name}" found (looked in: ${searched.join(', ') || 'nowhere'})`,
       `Run \`autoedit models pull ${name}\` (needs internet), or pass --model /path/to/ggml-${name}.bin, or set stt.model_path in config.yaml or AUTOEDIT_MODELS.`,
@@ -49,12 +64,15 @@ export class ModelNotFoundError extends UserError {
   }
 }
 
-const fileFor = (name: string) => KNOWN_MODELS[name]?.file ?? (name.endsWith('.bin') ? name : `ggml-${name}.bin`);
+const fileFor = (name: string) =>
+  KNOWN_MODELS[name]?.file ?? (name.endsWith('.bin') ? name : `ggml-${name}.bin`);
 
 /** Lookup order: --model, config stt.model_path, $AUTOEDIT_MODELS, the user cache. A folder is searched for the named model. */
 export function findModel(q: ModelLookup): string {
   const name = q.name ?? 'base.en';
-  const places = [q.explicit, q.configured, process.env.AUTOEDIT_MODELS, userModelDir()].filter((p): p is string => !!p).map((p) => resolve(p.replace(/^~(?=\/)/, homedir())));
+  const places = [q.explicit, q.configured, process.env.AUTOEDIT_MODELS, userModelDir()]
+    .filter((p): p is string => !!p)
+    .map((p) => resolve(p.replace(/^~(?=\/)/, homedir())));
   for (const p of places) {
     if (!existsSync(p)) continue;
     if (statSync(p).isFile()) return p;
@@ -68,12 +86,21 @@ export function findModel(q: ModelLookup): string {
 }
 
 /** Installed models in every folder we would search. */
-export function listModels(q: Omit<ModelLookup, 'name'> = {}): { name: string; path: string; bytes: number }[] {
-  const dirs = [q.explicit, q.configured, process.env.AUTOEDIT_MODELS, userModelDir()].filter((p): p is string => !!p && existsSync(p));
+export function listModels(
+  q: Omit<ModelLookup, 'name'> = {},
+): { name: string; path: string; bytes: number }[] {
+  const dirs = [q.explicit, q.configured, process.env.AUTOEDIT_MODELS, userModelDir()].filter(
+    (p): p is string => !!p && existsSync(p),
+  );
   const out: { name: string; path: string; bytes: number }[] = [];
   for (const d of dirs) {
-    const files = statSync(d).isFile() ? [d] : readdirSync(d).filter((f) => f.endsWith('.bin')).map((f) => join(d, f));
-    for (const f of files) out.push({ name: basename(f).replace(/^ggml-|\.bin$/g, ''), path: f, bytes: statSync(f).size });
+    const files = statSync(d).isFile()
+      ? [d]
+      : readdirSync(d)
+          .filter((f) => f.endsWith('.bin'))
+          .map((f) => join(d, f));
+    for (const f of files)
+      out.push({ name: basename(f).replace(/^ggml-|\.bin$/g, ''), path: f, bytes: statSync(f).size });
   }
   return out;
 }
@@ -90,10 +117,16 @@ export async function digestFile(path: string, algorithm: 'sha1' | 'sha256'): Pr
  */
 export async function pullModel(
   name: string,
-  opts: { baseUrl?: string; dir?: string; onProgress?: (done: number, total: number) => void; spec?: ModelSpec } = {},
+  opts: {
+    baseUrl?: string;
+    dir?: string;
+    onProgress?: (done: number, total: number) => void;
+    spec?: ModelSpec;
+  } = {},
 ): Promise<string> {
   const known = opts.spec ?? KNOWN_MODELS[name];
-  if (!known) throw new UserError(`unknown model "${name}"`, `Known models: ${Object.keys(KNOWN_MODELS).join(', ')}.`);
+  if (!known)
+    throw new UserError(`unknown model "${name}"`, `Known models: ${Object.keys(KNOWN_MODELS).join(', ')}.`);
   const dir = opts.dir ?? userModelDir();
   await mkdir(dir, { recursive: true });
   const target = join(dir, known.file);
@@ -107,7 +140,10 @@ export async function pullModel(
   try {
     res = await request(url, { dispatcher });
   } catch (e) {
-    throw new UserError(`cannot download ${url}: ${(e as Error).message}`, 'Check the internet connection, or download the file yourself and pass --model PATH.');
+    throw new UserError(
+      `cannot download ${url}: ${(e as Error).message}`,
+      'Check the internet connection, or download the file yourself and pass --model PATH.',
+    );
   }
   if (res.statusCode !== 200) {
     await res.body.dump();
@@ -127,7 +163,9 @@ export async function pullModel(
     await new Promise<void>((r, j) => out.end((e?: Error | null) => (e ? j(e) : r())));
     const digest = hash.digest('hex');
     if (digest !== known.digest) {
-      throw new UserError(`${url}: checksum mismatch (got ${known.algorithm} ${digest}, expected ${known.digest}); the download was discarded`);
+      throw new UserError(
+        `${url}: checksum mismatch (got ${known.algorithm} ${digest}, expected ${known.digest}); the download was discarded`,
+      );
     }
     await rename(tmp, target);
   } catch (e) {

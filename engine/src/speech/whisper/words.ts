@@ -40,13 +40,19 @@ export function wordsToSegments(words: readonly Word[], gap = 1.0, maxWords = 40
   let cur: Word[] = [];
   const flush = () => {
     if (!cur.length) return;
-    segments.push({ start: cur[0]!.start, end: cur.at(-1)!.end, text: cur.map((w) => w.text).join(' '), words: cur });
+    segments.push({
+      start: cur[0]!.start,
+      end: cur.at(-1)!.end,
+      text: cur.map((w) => w.text).join(' '),
+      words: cur,
+    });
     cur = [];
   };
   words.forEach((w, i) => {
     cur.push(w);
     const next = words[i + 1];
-    if (/[.?!]["')\]]?$/.test(w.text) || (next && next.start - w.end > gap) || cur.length >= maxWords) flush();
+    if (/[.?!]["')\]]?$/.test(w.text) || (next && next.start - w.end > gap) || cur.length >= maxWords)
+      flush();
   });
   flush();
   return segments;
