@@ -11,66 +11,43 @@ export interface AudioExtractOptions {
   pcmToStdout?: boolean;
 }
 
-/** Decode one audio stream to mono 16 kHz (by default) FLAC: what VAD and speech recognition consume. */
+/** One audio stream, resampled to mono 16 kHz (by default): the part every audio output shares. */
+function audioOut(o: AudioExtractOptions): string[] {
+  return [
+    '-map',
+    `0:a:${o.audioStream ?? 0}`,
+    '-vn',
+    '-sn',
+    '-dn',
+    '-ac',
+    String(o.channels ?? 1),
+    '-ar',
+    String(o.sampleRate ?? 16000),
+  ];
+}
+
+const PCM_TO_STDOUT = ['-f', 's16le', '-acodec', 'pcm_s16le', 'pipe:1'];
+
+/** Decode one audio stream to FLAC: what VAD and speech recognition consume (optionally PCM on stdout too). */
 export function extractAudioArgs(input: string, output: string, o: AudioExtractOptions = {}): string[] {
   return [
     ...COMMON,
     '-y',
     '-i',
     input,
-    '-map',
-    `0:a:${o.audioStream ?? 0}`,
-    '-vn',
-    '-sn',
-    '-dn',
-    '-ac',
-    String(o.channels ?? 1),
-    '-ar',
-    String(o.sampleRate ?? 16000),
+    ...audioOut(o),
     '-c:a',
     'flac',
     '-f',
     'flac',
     output,
-    ...(o.pcmToStdout
-      ? [
-          '-map',
-          `0:a:${o.audioStream ?? 0}`,
-          '-ac',
-          String(o.channels ?? 1),
-          '-ar',
-          String(o.sampleRate ?? 16000),
-          '-f',
-          's16le',
-          '-acodec',
-          'pcm_s16le',
-          'pipe:1',
-        ]
-      : []),
+    ...(o.pcmToStdout ? [...audioOut(o), ...PCM_TO_STDOUT] : []),
   ];
 }
 
 /** Stream raw signed 16-bit little-endian PCM to stdout (no temp file). */
 export function pcmStreamArgs(input: string, o: AudioExtractOptions = {}): string[] {
-  return [
-    ...COMMON,
-    '-i',
-    input,
-    '-map',
-    `0:a:${o.audioStream ?? 0}`,
-    '-vn',
-    '-sn',
-    '-dn',
-    '-ac',
-    String(o.channels ?? 1),
-    '-ar',
-    String(o.sampleRate ?? 16000),
-    '-f',
-    's16le',
-    '-acodec',
-    'pcm_s16le',
-    'pipe:1',
-  ];
+  return [...COMMON, '-i', input, ...audioOut(o), ...PCM_TO_STDOUT];
 }
 
 export interface ProxyOptions {

@@ -1,6 +1,6 @@
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
 import { clipLength, mediaById, type Timeline } from '../timeline/model.js';
-import { displayAspect, props, xml } from './xml.js';
+import { profile, props, xml } from './xml.js';
 
 /** Kdenlive 22.12 (Debian's) reads document version 1.04; 23.04+ upgrade it on open. */
 export const KDENLIVE_DOC_VERSION = '1.04';
@@ -31,22 +31,9 @@ const TRACK_FILTERS = (el: XMLBuilder, audio: boolean) => {
  */
 export function toKdenlive(t: Timeline, opts: { documentId?: string } = {}): string {
   const last = Math.max(0, t.length - 1);
-  const dar = displayAspect(t.width, t.height, t.sar);
   const doc = xml().create({ version: '1.0', encoding: 'utf-8' });
   const mlt = doc.ele('mlt', { LC_NUMERIC: 'C', producer: 'main_bin', version: '7.12.0', root: '' });
-  mlt.ele('profile', {
-    description: `${t.width}x${t.height} ${(t.fps.num / t.fps.den).toFixed(2)} fps`,
-    width: t.width,
-    height: t.height,
-    progressive: 1,
-    sample_aspect_num: t.sar.num,
-    sample_aspect_den: t.sar.den,
-    display_aspect_num: dar.num,
-    display_aspect_den: dar.den,
-    frame_rate_num: t.fps.num,
-    frame_rate_den: t.fps.den,
-    colorspace: 709,
-  });
+  profile(mlt, t);
 
   // Bin clip ids start at 2 (Kdenlive reserves 1 for its folder root).
   const kid = new Map(t.media.map((m, i) => [m.id, String(i + 2)] as const));

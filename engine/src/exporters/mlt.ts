@@ -1,6 +1,6 @@
 import { clipLength, mediaById, type Timeline } from '../timeline/model.js';
 import { clock } from '../timeline/timecode.js';
-import { displayAspect, props, xml } from './xml.js';
+import { profile, props, xml } from './xml.js';
 
 /**
  * Shotcut-flavoured MLT XML: a project Shotcut opens with its clips on the timeline (main_bin, black
@@ -9,22 +9,9 @@ import { displayAspect, props, xml } from './xml.js';
  */
 export function toMlt(t: Timeline): string {
   const last = Math.max(0, t.length - 1);
-  const dar = displayAspect(t.width, t.height, t.sar);
   const doc = xml().create({ version: '1.0', encoding: 'utf-8' });
   const mlt = doc.ele('mlt', { LC_NUMERIC: 'C', version: '7.12.0', title: t.name, producer: 'main_bin' });
-  mlt.ele('profile', {
-    description: `${t.width}x${t.height} ${(t.fps.num / t.fps.den).toFixed(3).replace(/\.?0+$/, '')} fps`,
-    width: t.width,
-    height: t.height,
-    progressive: 1,
-    sample_aspect_num: t.sar.num,
-    sample_aspect_den: t.sar.den,
-    display_aspect_num: dar.num,
-    display_aspect_den: dar.den,
-    frame_rate_num: t.fps.num,
-    frame_rate_den: t.fps.den,
-    colorspace: 709,
-  });
+  profile(mlt, t);
 
   // One chain per use, as Shotcut writes them: each clip on the timeline can then be trimmed independently.
   let n = 0;

@@ -25,3 +25,24 @@ export function displayAspect(
   b /= d;
   return { num: a, den: b };
 }
+
+/** The MLT `<profile>` of a timeline: size, pixel and display aspect, exact frame rate (both MLT formats). */
+export function profile(
+  parent: XMLBuilder,
+  t: { width: number; height: number; sar: { num: number; den: number }; fps: { num: number; den: number } },
+): void {
+  const dar = displayAspect(t.width, t.height, t.sar);
+  parent.ele('profile', {
+    description: `${t.width}x${t.height} ${+(t.fps.num / t.fps.den).toFixed(3)} fps`,
+    width: t.width,
+    height: t.height,
+    progressive: 1,
+    sample_aspect_num: t.sar.num,
+    sample_aspect_den: t.sar.den,
+    display_aspect_num: dar.num,
+    display_aspect_den: dar.den,
+    frame_rate_num: t.fps.num,
+    frame_rate_den: t.fps.den,
+    colorspace: 709,
+  });
+}

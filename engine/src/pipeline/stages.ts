@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import { EXPORTERS, type ExportFormat } from '../exporters/index.js';
 import { readArtifact, writeArtifact } from '../project/artifacts.js';
 import { cached, cacheKey } from '../project/cache.js';
-import type { RunLayout } from '../project/layout.js';
+import { perSourceArtifact, type RunLayout } from '../project/layout.js';
 import { type WrittenOutput, writeOutput } from '../project/outputs.js';
 import type { MediaDb, MediaEntry } from '../schemas/media-db.js';
 import type { Rules } from '../schemas/rules.js';
@@ -14,10 +14,6 @@ import { loadAnalyses } from '../select/load.js';
 import { select } from '../select/select.js';
 import { type DetectSpeechOptions, detectSpeech, detectSpeechPcm, vadParams } from '../speech/vad-stage.js';
 import { timelineFromSelection } from '../timeline/from-selection.js';
-
-/** Artifact file for a per-source analysis: `<kind>.json` when the run has one source, else `<kind>.<name>.json`. */
-export const perSourceArtifact = (layout: RunLayout, db: MediaDb, kind: string, name: string): string =>
-  join(layout.artifacts, db.media.length === 1 ? `${kind}.json` : `${kind}.${name}.json`);
 
 const vadKey = (hash: string, choice: DetectSpeechOptions) =>
   cacheKey('vad', { hash, detector: choice.detector ?? 'energy', params: vadParams(choice) });
@@ -47,7 +43,7 @@ export async function runVad(
     const { value, hit } = await cached({ dir: layout.cache, disabled: !opts.cache }, key, VadSchema, () =>
       detectSpeech(join(layout.root, e.audio!), { ...choice, source, hash: e.hash }),
     );
-    const file = perSourceArtifact(layout, db, 'vad', e.name);
+    const file = perSourceArtifact(layout, db.media.length, 'vad', e.name);
     await writeArtifact(file, VadSchema, value);
     files.push(file);
     if (hit) hits++;

@@ -34,3 +34,8 @@ export function runLayout(dir: string): RunLayout {
 export async function ensureRunDirs(layout: RunLayout): Promise<void> {
   for (const d of RUN_DIRS) await mkdir(layout[d], { recursive: true });
 }
+
+/** Per-source analysis file: `<kind>.json` when the run has one source, else `<kind>.<media name>.json`. */
+export function perSourceArtifact(layout: RunLayout, sources: number, kind: string, name: string): string {
+  return join(layout.artifacts, sources === 1 ? `${kind}.json` : `${kind}.${name}.json`);
+}

@@ -1,16 +1,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readArtifact, writeArtifact } from '../project/artifacts.js';
-import type { RunLayout } from '../project/layout.js';
+import { perSourceArtifact, type RunLayout } from '../project/layout.js';
 import type { MediaDb } from '../schemas/media-db.js';
 import { TranscriptSchema } from '../schemas/transcript.js';
 import { VadSchema } from '../schemas/vad.js';
 import type { Progress } from '../util/progress.js';
 import { transcribeFile } from './transcribe.js';
 import { findModel, type ModelLookup, ModelNotFoundError } from './whisper/models.js';
-
-const perSource = (layout: RunLayout, db: MediaDb, kind: string, name: string) =>
-  join(layout.artifacts, db.media.length === 1 ? `${kind}.json` : `${kind}.${name}.json`);
 
 /**
  * The pipeline's speech stage: a transcript per source with audio. With no model installed it returns a
@@ -39,7 +36,7 @@ export async function runStt(
   const outputs: string[] = [];
   for (const e of db.media) {
     if (!e.audio) continue;
-    const vadFile = perSource(layout, db, 'vad', e.name);
+    const vadFile = perSourceArtifact(layout, db.media.length, 'vad', e.name);
     const speech = existsSync(vadFile) ? (await readArtifact(vadFile, VadSchema)).speech : undefined;
     const tr = await transcribeFile(join(layout.root, e.audio), {
       modelPath,
@@ -51,7 +48,7 @@ export async function runStt(
       cache: { dir: layout.cache, disabled: !o.cache },
       progress: o.progress,
     });
-    const file = perSource(layout, db, 'transcript', e.name);
+    const file = perSourceArtifact(layout, db.media.length, 'transcript', e.name);
     await writeArtifact(file, TranscriptSchema, tr);
     outputs.push(file);
   }

@@ -6,7 +6,7 @@ import { probe } from '@autoedit/media';
 import { after, before, describe, it } from 'mocha';
 import { type DetectorName, detectScenes } from '../../src/scenes/detect.js';
 import { FlashFilter } from '../../src/scenes/flash-filter.js';
-import { bgrToHsv } from '../../src/scenes/hsv.js';
+import { hsvAndDistance } from '../../src/scenes/hsv.js';
 import { detectAll } from '../../src/scenes/stage.js';
 import { cli } from '../helpers/cli.js';
 import { sample, samples } from '../helpers/samples.js';
@@ -144,10 +144,18 @@ describe('scene detection (PySceneDetect semantics, real ffmpeg)', () => {
     const s = new Uint8Array(4);
     const v = new Uint8Array(4);
     // BGR: pure red, green, blue, grey.
-    bgrToHsv(new Uint8Array([0, 0, 255, 0, 255, 0, 255, 0, 0, 128, 128, 128]), h, s, v);
+    assert.deepEqual(
+      hsvAndDistance(new Uint8Array([0, 0, 255, 0, 255, 0, 255, 0, 0, 128, 128, 128]), h, s, v, undefined),
+      [0, 0, 0],
+    );
     assert.deepEqual([...h], [0, 60, 120, 0]);
     assert.deepEqual([...s], [255, 255, 255, 0]);
     assert.deepEqual([...v], [255, 255, 255, 128]);
+    // Against black: mean distance per channel.
+    assert.deepEqual(
+      hsvAndDistance(new Uint8Array(12), new Uint8Array(4), new Uint8Array(4), new Uint8Array(4), [h, s, v]),
+      [45, 191.25, 223.25],
+    );
     const merge = new FlashFilter('merge', 15);
     const out: number[] = [];
     for (let f = 0; f < 100; f++) out.push(...merge.filter(f, f === 20 || f === 25 || f === 60));
