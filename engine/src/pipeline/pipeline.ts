@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { ExportFormat } from '../exporters/index.js';
 import { ingest } from '../ingest/ingest.js';
@@ -200,8 +199,3 @@ export async function runPipeline(inputs: readonly string[], opts: PipelineOptio
     seconds: (performance.now() - t0) / 1000,
   };
 }
-
-export const defaultRulesFile = (runDir: string): string | undefined => {
-  const f = join(runLayout(runDir).root, 'rules.json');
-  return existsSync(f) ? f : undefined;
-};

@@ -55,9 +55,3 @@ export async function detectSpeechPcm(pcm: Int16Array, opts: DetectSpeechOptions
     speech,
   };
 }
-
-/** Kept for callers that want the loudness detector explicitly. */
-export const detectSpeechEnergy = (
-  file: string,
-  opts: Omit<DetectSpeechOptions, 'detector'> & { params?: Partial<EnergyVadParams> } = {},
-) => detectSpeech(file, { ...opts, detector: 'energy', energy: opts.params ?? opts.energy });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
@@ -103,12 +103,6 @@ export function listModels(
       out.push({ name: basename(f).replace(/^ggml-|\.bin$/g, ''), path: f, bytes: statSync(f).size });
   }
   return out;
-}
-
-export async function digestFile(path: string, algorithm: 'sha1' | 'sha256'): Promise<string> {
-  const h = createHash(algorithm);
-  for await (const c of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(c as Buffer);
-  return h.digest('hex');
 }
 
 /**
