@@ -35,7 +35,20 @@ export function extractAudioArgs(input: string, output: string, o: AudioExtractO
   // Both outputs from one resampled stream: resampling once saves a fifth of the work on long files.
   const layout = (o.channels ?? 1) === 1 ? 'mono' : 'stereo';
   const graph = `[0:a:${o.audioStream ?? 0}]aresample=${o.sampleRate ?? 16000},aformat=sample_fmts=s16:channel_layouts=${layout},asplit=2[file][pcm]`;
-  return [...COMMON, '-y', '-i', input, '-filter_complex', graph, '-map', '[file]', ...flac, '-map', '[pcm]', ...PCM_TO_STDOUT];
+  return [
+    ...COMMON,
+    '-y',
+    '-i',
+    input,
+    '-filter_complex',
+    graph,
+    '-map',
+    '[file]',
+    ...flac,
+    '-map',
+    '[pcm]',
+    ...PCM_TO_STDOUT,
+  ];
 }
 
 /** Stream raw signed 16-bit little-endian PCM to stdout (no temp file). */

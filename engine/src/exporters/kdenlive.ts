@@ -1,6 +1,6 @@
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
 import { clipLength, mediaById, type Timeline } from '../timeline/model.js';
-import { profile, props, xml } from './xml.js';
+import { avformatProps, profile, props, type StreamUse, xml } from './xml.js';
 
 /** Kdenlive 22.12 (Debian's) reads document version 1.04; 23.04+ upgrade it on open. */
 export const KDENLIVE_DOC_VERSION = '1.04';
@@ -39,18 +39,12 @@ export function toKdenlive(t: Timeline, opts: { documentId?: string } = {}): str
   const kid = new Map(t.media.map((m, i) => [m.id, String(i + 2)] as const));
   const clipType = (m: (typeof t.media)[number]) => (m.hasVideo && m.hasAudio ? 0 : m.hasAudio ? 1 : 2);
   let n = 0;
-  const producer = (mediaId: string, kind: 'bin' | 'video' | 'audio') => {
+  const producer = (mediaId: string, kind: StreamUse) => {
     const m = mediaById(t, mediaId);
     const id = `producer${n++}`;
     const el = mlt.ele('producer', { id, in: 0, out: m.length - 1 });
     props(el, {
-      length: m.length,
-      eof: 'pause',
-      resource: m.path,
-      mlt_service: 'avformat-novalidate',
-      seekable: 1,
-      audio_index: kind === 'video' || !m.hasAudio ? -1 : 0,
-      video_index: kind === 'audio' || !m.hasVideo ? -1 : 0,
+      ...avformatProps(m, kind),
       'set.test_audio': kind === 'video' || !m.hasAudio ? 1 : undefined,
       'set.test_video': kind === 'audio' || !m.hasVideo ? 1 : undefined,
       'kdenlive:id': kid.get(mediaId),

@@ -1,6 +1,6 @@
 import { clipLength, mediaById, type Timeline } from '../timeline/model.js';
 import { clock } from '../timeline/timecode.js';
-import { profile, props, xml } from './xml.js';
+import { avformatProps, profile, props, type StreamUse, xml } from './xml.js';
 
 /**
  * Shotcut-flavoured MLT XML: a project Shotcut opens with its clips on the timeline (main_bin, black
@@ -15,19 +15,13 @@ export function toMlt(t: Timeline): string {
 
   // One chain per use, as Shotcut writes them: each clip on the timeline can then be trimmed independently.
   let n = 0;
-  const chain = (mediaId: string, kind: 'bin' | 'video' | 'audio', caption?: string): string => {
+  const chain = (mediaId: string, kind: StreamUse): string => {
     const m = mediaById(t, mediaId);
     const id = `chain${n++}`;
     const el = mlt.ele('chain', { id, out: m.length - 1 });
     props(el, {
-      length: m.length,
-      eof: 'pause',
-      resource: m.path,
-      mlt_service: 'avformat-novalidate',
-      seekable: 1,
-      audio_index: kind === 'video' || !m.hasAudio ? -1 : 0,
-      video_index: kind === 'audio' || !m.hasVideo ? -1 : 0,
-      'shotcut:caption': caption ?? m.name,
+      ...avformatProps(m, kind),
+      'shotcut:caption': m.name,
     });
     return id;
   };

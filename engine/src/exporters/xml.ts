@@ -46,3 +46,22 @@ export function profile(
     colorspace: 709,
   });
 }
+
+/** Which streams a timeline producer of a media file plays: both (bin), pictures only, or sound only. */
+export type StreamUse = 'bin' | 'video' | 'audio';
+
+/** The avformat properties every MLT producer of a media file carries, in both MLT dialects. */
+export function avformatProps(
+  m: { length: number; path: string; hasAudio: boolean; hasVideo: boolean },
+  use: StreamUse,
+): Record<string, string | number> {
+  return {
+    length: m.length,
+    eof: 'pause',
+    resource: m.path,
+    mlt_service: 'avformat-novalidate',
+    seekable: 1,
+    audio_index: use === 'video' || !m.hasAudio ? -1 : 0,
+    video_index: use === 'audio' || !m.hasVideo ? -1 : 0,
+  };
+}

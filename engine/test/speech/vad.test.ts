@@ -43,7 +43,10 @@ describe('voice activity detection (Silero VAD via onnxruntime-node, energy fall
       const s = spans[i]!;
       // Silero pads each range by its speech_pad (30 ms): the detection itself must be within 100 ms.
       const pad = 0.03;
-      assert.ok(Math.abs(r.start + pad - s.voicedStart) <= 0.1, `start ${r.start} vs ${s.voicedStart} (${s.text})`);
+      assert.ok(
+        Math.abs(r.start + pad - s.voicedStart) <= 0.1,
+        `start ${r.start} vs ${s.voicedStart} (${s.text})`,
+      );
       assert.ok(Math.abs(r.end - pad - s.voicedEnd) <= 0.1, `end ${r.end} vs ${s.voicedEnd} (${s.text})`);
     });
   });
