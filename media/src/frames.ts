@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { finished, spawnStream } from './exec.js';
 import type { Rational } from './rational.js';
 
@@ -25,6 +26,9 @@ export function frameStreamArgs(
   showinfo = true,
 ): string[] {
   const scale = `scale=${width}:${height}:flags=neighbor`;
+  // More decoder threads than cores: frame-threaded H.264 keeps decoding while ffmpeg's main thread is busy
+  // scaling and writing to the pipe (on 2 cores, 8 threads decode about 10% faster than the default 3).
+  const threads = String(Math.min(16, 4 * availableParallelism()));
   const info = showinfo ? ',showinfo' : '';
   return [
     '-nostdin',
@@ -32,6 +36,8 @@ export function frameStreamArgs(
     '-nostats',
     '-v',
     'info',
+    '-threads',
+    threads,
     '-i',
     input,
     '-map',
