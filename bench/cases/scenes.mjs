@@ -52,9 +52,12 @@ export default {
         file,
       ]);
     }
-    return { file, out: join(outDir, 'sequences.json') };
+    // The pipeline's case: media already ingested (hash and probe come from media.db.json).
+    const run = join(outDir, 'run');
+    execFileSync('node', ['engine/bin/autoedit.js', '--quiet', 'ingest', file, '-o', run]);
+    return { file, run, out: join(outDir, 'sequences.json') };
   },
-  commands: ({ file, out }) => [
+  commands: ({ file, run, out }) => [
     {
       label: 'ffmpeg decode (-f null)',
       reference: true,
@@ -63,6 +66,19 @@ export default {
     {
       label: 'autoedit cut --no-cache',
       argv: ['node', 'engine/bin/autoedit.js', '--quiet', '--no-cache', 'cut', file, '-o', out],
+    },
+    {
+      label: 'autoedit cut run/raw --no-cache',
+      argv: [
+        'node',
+        'engine/bin/autoedit.js',
+        '--quiet',
+        '--no-cache',
+        'cut',
+        join(run, 'raw'),
+        '-o',
+        join(run, 'artifacts', 'sequences.json'),
+      ],
     },
     {
       label: 'autoedit cut (cached)',
