@@ -3,6 +3,7 @@
 # windows (an error or repair dialog shows up there) and saves a screenshot.
 #   scripts/screenshot-editors.sh runs/demo/outputs/demo.kdenlive shot-kdenlive.png
 #   scripts/screenshot-editors.sh runs/demo/outputs/demo.mlt shot-shotcut.png
+# CLICK="x,y" clicks there before the screenshot (e.g. on a timeline clip, to see what is grouped with it).
 # Needs: kdenlive or shotcut, xvfb, imagemagick, xdotool, dbus-x11, qdbus-qt5 (Debian packages).
 set -euo pipefail
 file=$(realpath "$1"); out=$(realpath -m "${2:-screenshot.png}"); wait_s=${WAIT:-25}
@@ -26,6 +27,7 @@ dbus-run-session -- bash -c '
   "$0" "$1" >"$TMPDIR/app.log" 2>&1 &
   pid=$!
   sleep "$2"
+  if [ -n "${CLICK:-}" ]; then xdotool mousemove "${CLICK%,*}" "${CLICK#*,}" click 1; sleep 2; fi
   echo "visible windows:"
   for w in $(xdotool search --onlyvisible --name "." 2>/dev/null); do
     name=$(xdotool getwindowname "$w" 2>/dev/null || true)

@@ -58,11 +58,20 @@ export function toKdenlive(t: Timeline, opts: { documentId?: string } = {}): str
   const bin = t.media.map((m) => ({ id: producer(m.id, 'bin'), m }));
   const mainBin = mlt.ele('playlist', { id: 'main_bin' });
   const guides = t.markers.map((mk) => ({ comment: mk.label, pos: mk.frame, type: 0 }));
+  // Picture and sound of one clip move together (Kdenlive's A/V group); leaves are "track:position", with
+  // tracks counted bottom-up without the black track: A1 is 0, V1 is 1.
+  const groups = t.clips
+    .filter((c) => mediaById(t, c.media).hasVideo && mediaById(t, c.media).hasAudio)
+    .map((c) => ({
+      children: [0, 1].map((track) => ({ data: `${track}:${c.start}`, leaf: 'clip', type: 'Leaf' })),
+      type: 'AVSplit',
+    }));
   props(mainBin, {
     'kdenlive:docproperties.activeTrack': 2,
     'kdenlive:docproperties.audioChannels': t.audioChannels,
     'kdenlive:docproperties.documentid': opts.documentId ?? '1700000000000',
     'kdenlive:docproperties.enableproxy': 0,
+    'kdenlive:docproperties.groups': JSON.stringify(groups),
     'kdenlive:docproperties.guides': JSON.stringify(guides),
     'kdenlive:docproperties.kdenliveversion': '22.12.3',
     'kdenlive:docproperties.position': 0,

@@ -26,6 +26,9 @@ export function displayAspect(
   return { num: a, den: b };
 }
 
+/** MLT's own rule for a profile's colour space: SD (under 720 lines) is BT.601, HD and up BT.709. */
+export const colorspaceFor = (height: number): 601 | 709 => (height < 720 ? 601 : 709);
+
 /** The MLT `<profile>` of a timeline: size, pixel and display aspect, exact frame rate (both MLT formats). */
 export function profile(
   parent: XMLBuilder,
@@ -43,7 +46,7 @@ export function profile(
     display_aspect_den: dar.den,
     frame_rate_num: t.fps.num,
     frame_rate_den: t.fps.den,
-    colorspace: 709,
+    colorspace: colorspaceFor(t.height),
   });
 }
 

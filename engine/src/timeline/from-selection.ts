@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import { sameRational } from '@autoedit/media';
 import type { Selection, SelectionSource } from '../schemas/selection.js';
+import { UserError } from '../util/errors.js';
 import type { Timeline, TimelineClip, TimelineMedia } from './model.js';
 
 /** Source frame (at the source's rate) → project frame; identity when the rates match. */
@@ -14,6 +15,11 @@ function toProjectFrame(frame: number, src: SelectionSource, fps: Timeline['fps'
  * (an editor's usual default); audio-only projects get 25 fps 1280x720.
  */
 export function timelineFromSelection(sel: Selection, name = 'AutoEdit'): Timeline {
+  if (sel.kept.length === 0)
+    throw new UserError(
+      'the selection keeps nothing: there is no timeline to export or render',
+      'Loosen the rules (e.g. a lower silence threshold or shorter minimum clip) and run `autoedit select` again.',
+    );
   const lead = sel.sources.find((s) => s.hasVideo);
   const fps = lead?.fps ?? { num: 25, den: 1 };
   const media: TimelineMedia[] = sel.sources.map((s, i) => ({
@@ -31,14 +37,24 @@ export function timelineFromSelection(sel: Selection, name = 'AutoEdit'): Timeli
   let start = 0;
   for (const k of sel.kept) {
     const src = sel.sources.find((s) => s.source === k.source);
-    if (!src) throw new Error(`selection keeps a range of ${k.source}, which is not among its sources`);
+    if (!src)
+      throw new UserError(
+        `selection keeps a range of ${k.source}, which is not among its "sources"`,
+        'The selection file was edited by hand or is damaged: run `autoedit select` again.',
+      );
+    if (k.endFrame <= k.startFrame || k.endFrame > src.frameCount)
+      throw new UserError(
+        `selection keeps frames ${k.startFrame}–${k.endFrame} of ${k.source}, which has frames 0–${src.frameCount} (end exclusive)`,
+        'Each kept range needs startFrame < endFrame <= the source frameCount: fix it or run `autoedit select` again.',
+      );
     const m = media[sel.sources.indexOf(src)]!;
     const inF = Math.min(m.length - 1, toProjectFrame(k.startFrame, src, fps));
     const outF = Math.min(m.length, Math.max(inF + 1, toProjectFrame(k.endFrame, src, fps)));
     for (const mk of sel.markers) {
       if (mk.source !== k.source || mk.time < k.start || mk.time >= k.end) continue;
       const f = Math.round((mk.time * fps.num) / fps.den);
-      markers.push({ frame: start + f - inF, label: mk.label });
+      // A marker on a clip's first or last source frame may round just outside it: keep it on the clip.
+      markers.push({ frame: start + Math.min(outF - inF - 1, Math.max(0, f - inF)), label: mk.label });
     }
     clips.push({ media: idOf.get(k.source)!, in: inF, out: outF, start, reasons: k.reasons });
     start += outF - inF;
@@ -54,7 +70,7 @@ export function timelineFromSelection(sel: Selection, name = 'AutoEdit'): Timeli
     sampleRate: 48000,
     media,
     clips,
-    markers,
+    markers: markers.sort((a, b) => a.frame - b.frame),
     length: start,
   };
 }
