@@ -1,4 +1,4 @@
-import { execa } from 'execa';
+import { execa, execaNode } from 'execa';
 import { MissingToolError, ProcessError, stderrTail } from './errors.js';
 import { type Tool, toolPath } from './tools.js';
 
@@ -82,4 +82,24 @@ export async function finished(
   } catch (error) {
     throw toProcessError(tool, args, error);
   }
+}
+
+/**
+ * Start a Node.js script as a worker process with an IPC channel (`serialization: 'advanced'`, so typed
+ * arrays pass as they are). For native code that may crash or hang: the caller can kill it without losing
+ * its own process. stderr is piped, not buffered, so the caller can keep the tail it wants.
+ */
+export function spawnNodeWorker(script: string, opts: RunOptions = {}) {
+  return execaNode(script, [], {
+    nodeOptions: [],
+    serialization: 'advanced',
+    timeout: opts.timeoutMs,
+    cancelSignal: opts.signal,
+    cwd: opts.cwd,
+    env: opts.env,
+    stdin: 'ignore',
+    stdout: 'ignore',
+    stderr: 'pipe',
+    buffer: false,
+  } as const);
 }

@@ -1,24 +1,26 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { run } from '@autoedit/media';
 import { after, before, describe, it } from 'mocha';
 import { readArtifact } from '../../src/project/artifacts.js';
 import { TranscriptSchema, type Word } from '../../src/schemas/transcript.js';
 import { mergeChunkWords, planChunks } from '../../src/speech/chunks.js';
 import { transcribeFile } from '../../src/speech/transcribe.js';
-import { writeTinyModel } from '../../src/speech/whisper/ggml.js';
+import { parseGgmlHeader, writeTinyModel } from '../../src/speech/whisper/ggml.js';
+import { WHISPER_LANGUAGES } from '../../src/speech/whisper/languages.js';
+import { LocalWhisper } from '../../src/speech/whisper/local.js';
 import { findModel, ModelNotFoundError, pullModel } from '../../src/speech/whisper/models.js';
 import { tokensToWords } from '../../src/speech/whisper/words.js';
 import { cli } from '../helpers/cli.js';
 import { transcriptFromSpans } from '../helpers/run.js';
 import { sample, samples } from '../helpers/samples.js';
 import { SHARED, sharedFile } from '../helpers/shared.js';
-
-const HEADER = 'models/whisper.cpp-test/for-tests-ggml-tiny.en.bin';
+import { HEADER_EN, tinyModel } from './tiny-model.js';
 
 /** A real model if one is around (AUTOEDIT_MODELS or ../shared/models/whisper-*): only then accuracy can be tested. */
 function realModel(): string | undefined {
@@ -68,15 +70,14 @@ describe('speech recognition (whisper.cpp through @fugood/whisper.node)', functi
   before(async () => {
     samples();
     dir = await mkdtemp(join(tmpdir(), 'autoedit-stt-'));
-    tiny = join(dir, 'ggml-tiny-random.bin');
     // Real format, random weights: loading, decoding, timestamps and the schema run for real; the text is noise.
-    assert.equal(await writeTinyModel(sharedFile(HEADER), tiny), 50);
+    tiny = await tinyModel();
   });
   after(() => rm(dir, { recursive: true, force: true }));
 
   it('the generated model is byte-identical on every generation', async () => {
     const again = join(dir, 'again.bin');
-    await writeTinyModel(sharedFile(HEADER), again);
+    assert.equal(await writeTinyModel(sharedFile(HEADER_EN), again), 50);
     const h = async (f: string) =>
       createHash('sha256')
         .update(await readFile(f))
@@ -97,14 +98,19 @@ describe('speech recognition (whisper.cpp through @fugood/whisper.node)', functi
       '-o',
       out,
       '--srt',
+      '--vtt',
     ]);
     assert.equal(first.code, 0, first.stderr);
     const tr = await readArtifact(out, TranscriptSchema);
     const words = tr.segments.flatMap((s) => s.words);
     assert.ok(words.length > 0, 'the model produced tokens');
     for (const w of words) assert.ok(w.start >= 0 && w.end >= w.start && w.end <= 11.01, JSON.stringify(w));
-    assert.match(tr.model, /^ggml-tiny-random\.bin@[0-9a-f]{12}$/);
-    assert.ok(existsSync(out.replace(/\.json$/, '.srt')));
+    assert.match(tr.model, /^ggml-tiny-random\.en\.bin@[0-9a-f]{12}$/);
+    // Subtitles of the raw transcript: one cue per segment, at the segment's times.
+    const srt = await readFile(out.replace(/\.json$/, '.srt'), 'utf8');
+    assert.match(srt, /^1\r?\n\d\d:\d\d:\d\d,\d{3} --> \d\d:\d\d:\d\d,\d{3}/);
+    assert.ok(srt.includes(words[0]!.text), srt);
+    assert.match(await readFile(out.replace(/\.json$/, '.vtt'), 'utf8'), /^WEBVTT/);
     const second = await cli([
       '--json',
       'stt',
@@ -148,7 +154,7 @@ describe('speech recognition (whisper.cpp through @fugood/whisper.node)', functi
         })),
       )
       .sort((a, b) => a.start - b.start);
-    const chunks = planChunks(612, speech, 120, 1);
+    const chunks = planChunks(612, speech, { window: 120, overlap: 1 });
     assert.ok(chunks.length >= 5);
     // Every seam falls in a silence, never inside a word.
     for (const c of chunks.slice(1))
@@ -207,13 +213,112 @@ describe('speech recognition (whisper.cpp through @fugood/whisper.node)', functi
     assert.equal(existsSync(out), false, 'no partial transcript');
   });
 
-  it('model lookup: --model, config, AUTOEDIT_MODELS, user cache; a clear error naming where it looked', () => {
-    assert.equal(findModel({ explicit: tiny }), tiny);
-    assert.equal(findModel({ configured: dir, name: 'tiny-random' }), tiny);
-    assert.throws(
-      () => findModel({ explicit: join(dir, 'none'), name: 'base.en' }),
-      (e: unknown) => e instanceof ModelNotFoundError && e.message.includes(join(dir, 'none')),
+  it('rejects header-only and damaged model files before whisper.cpp sees them', async () => {
+    // whisper.cpp accepts the header-only test file and then never finishes a transcription.
+    await assert.rejects(
+      LocalWhisper.open(sharedFile(HEADER_EN)),
+      /not a usable whisper\.cpp \(ggml\) model: it has no weights/,
     );
+    const body = await readFile(tiny);
+    const cut = join(dir, 'ggml-cut.bin');
+    await writeFile(cut, body.subarray(0, body.length - 1000));
+    await assert.rejects(LocalWhisper.open(cut), /truncated in tensor/);
+    const flipped = Buffer.from(body);
+    // The first tensor record's type field (after the header): an unknown ggml type.
+    const { tensorsOffset } = parseGgmlHeader(body);
+    flipped.writeInt32LE(99, tensorsOffset + 8);
+    await writeFile(cut, flipped);
+    await assert.rejects(LocalWhisper.open(cut), /unsupported type 99/);
+    // Well-formed but wrong for whisper.cpp (a bias of shape [a, 1] instead of [1, a]): whisper.cpp refuses it
+    // in the worker process, and the error carries what whisper.cpp logged.
+    const swapped = Buffer.from(body);
+    const name = swapped.indexOf('encoder.conv1.bias');
+    const [d0, d1] = [swapped.readInt32LE(name - 8), swapped.readInt32LE(name - 4)];
+    swapped.writeInt32LE(d1, name - 8);
+    swapped.writeInt32LE(d0, name - 4);
+    await writeFile(cut, swapped);
+    await assert.rejects(LocalWhisper.open(cut), /whisper\.cpp could not load it .*encoder\.conv1\.bias/);
+  });
+
+  it('a hung or too slow transcription is killed at its time limit, with a clear error', async () => {
+    const w = await LocalWhisper.open(tiny, { timeout: { baseMs: 1, perSecondMs: 0 } });
+    try {
+      const pcm = new Int16Array(16000 * 5);
+      await assert.rejects(w.transcribe(pcm, 0, {}), /timed out after 0 s/);
+      // The worker process was killed, not left running: later calls fail at once.
+      await assert.rejects(w.transcribe(pcm, 0, {}), /whisper\.cpp was killed by SIGKILL/);
+    } finally {
+      await w.close();
+    }
+  });
+
+  it('language: auto-detect or a Whisper code; English-only models and unknown codes are clear errors', async () => {
+    const multi = await tinyModel(true);
+    const jfk = sharedFile('media/speech/jfk.wav');
+    const auto = await transcribeFile(jfk, { modelPath: multi });
+    assert.ok(WHISPER_LANGUAGES.includes(auto.language), auto.language);
+    const de = await transcribeFile(jfk, { modelPath: multi, language: 'de', prompt: 'Kennedy, Berlin' });
+    assert.equal(de.language, 'de');
+    await assert.rejects(transcribeFile(jfk, { modelPath: multi, language: 'xx' }), /unknown language "xx"/);
+    await assert.rejects(
+      transcribeFile(jfk, { modelPath: tiny, language: 'fr' }),
+      /English-only model; it cannot transcribe language "fr"/,
+    );
+  });
+
+  it('an audio stream with no samples is a clear error', async () => {
+    const empty = join(dir, 'empty.wav');
+    await run('ffmpeg', [
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'anullsrc=r=16000:cl=mono',
+      '-t',
+      '0',
+      empty,
+    ]);
+    const out = join(dir, 'empty.json');
+    const r = await cli(['stt', empty, '-m', tiny, '-o', out]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /empty\.wav: the audio stream is empty/);
+    assert.equal(existsSync(out), false);
+  });
+
+  it('model lookup: --model, config, AUTOEDIT_MODELS, user cache; a clear error naming where it looked', async () => {
+    const saved = { models: process.env.AUTOEDIT_MODELS, xdg: process.env.XDG_CACHE_HOME };
+    try {
+      const xdg = join(dir, 'xdg');
+      process.env.XDG_CACHE_HOME = xdg;
+      delete process.env.AUTOEDIT_MODELS;
+      assert.equal(findModel({ explicit: tiny }), tiny);
+      assert.equal(findModel({ configured: dirname(tiny), name: 'tiny-random.en' }), tiny);
+      process.env.AUTOEDIT_MODELS = dirname(tiny);
+      assert.equal(findModel({ name: 'tiny-random.en' }), tiny);
+      delete process.env.AUTOEDIT_MODELS;
+      // The per-user cache comes last: $XDG_CACHE_HOME/autoedit/models.
+      await mkdir(join(xdg, 'autoedit', 'models'), { recursive: true });
+      await copyFile(tiny, join(xdg, 'autoedit', 'models', 'ggml-base.en.bin'));
+      assert.equal(findModel({}), join(xdg, 'autoedit', 'models', 'ggml-base.en.bin'));
+      // --model wins over everything, and when it names nothing that exists the error says where it looked.
+      assert.throws(
+        () => findModel({ explicit: join(dir, 'none'), name: 'small' }),
+        (e: unknown) =>
+          e instanceof ModelNotFoundError &&
+          e.message.includes(join(dir, 'none')) &&
+          e.message.includes(join(xdg, 'autoedit', 'models')) &&
+          /autoedit models pull small/.test(e.hint ?? ''),
+      );
+    } finally {
+      for (const [k, v] of [
+        ['AUTOEDIT_MODELS', saved.models],
+        ['XDG_CACHE_HOME', saved.xdg],
+      ] as const)
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+    }
   });
 
   it('models pull downloads over HTTP, verifies the checksum and never installs a bad file', async () => {
@@ -249,6 +354,57 @@ describe('speech recognition (whisper.cpp through @fugood/whisper.node)', functi
         pullModel('nope', { baseUrl: `http://127.0.0.1:${port}` }),
         /unknown model "nope"/,
       );
+    } finally {
+      server.close();
+    }
+  });
+
+  it('autoedit models pull --sha256 and models list, against a local HTTP server', async () => {
+    const body = await readFile(tiny);
+    const sha256 = createHash('sha256').update(body).digest('hex');
+    const server: Server = createServer((req, res) => {
+      if (req.url !== '/ggml-tiny-random.en.bin') return void res.writeHead(404).end();
+      res.writeHead(200, { 'content-length': body.length }).end(body);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const env = { XDG_CACHE_HOME: join(dir, 'cli-xdg'), AUTOEDIT_MODELS: '' };
+    try {
+      const pull = await cli(
+        ['--json', 'models', 'pull', 'tiny-random.en', '--base-url', base, '--sha256', sha256],
+        {
+          env,
+        },
+      );
+      assert.equal(pull.code, 0, pull.stderr);
+      const installed = join(dir, 'cli-xdg', 'autoedit', 'models', 'ggml-tiny-random.en.bin');
+      assert.equal(JSON.parse(pull.stdout).path, installed);
+      const wrong = await cli(
+        ['models', 'pull', 'tiny-random.en', '--base-url', base, '--sha256', '0'.repeat(64)],
+        {
+          env,
+        },
+      );
+      assert.equal(wrong.code, 1);
+      assert.match(wrong.stderr, /checksum mismatch/);
+      const list = await cli(['--json', 'models', 'list'], { env });
+      assert.deepEqual(
+        JSON.parse(list.stdout).installed.map((m: { path: string }) => m.path),
+        [installed],
+      );
+      // stt with no --model looks for the configured name (base.en) and says where it looked and what to run.
+      const stt = await cli(
+        ['stt', sharedFile('media/speech/jfk.wav'), '-o', join(dir, 'cli-xdg', 't.json')],
+        {
+          env,
+        },
+      );
+      assert.equal(stt.code, 1);
+      assert.match(
+        stt.stderr,
+        /no Whisper model "base\.en" found \(looked in: .*cli-xdg\/autoedit\/models\)/,
+      );
+      assert.match(stt.stderr, /autoedit models pull base\.en/);
     } finally {
       server.close();
     }

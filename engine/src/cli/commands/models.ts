@@ -1,6 +1,14 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load.js';
-import { KNOWN_MODELS, listModels, pullModel, userModelDir } from '../../speech/whisper/models.js';
+import {
+  fileFor,
+  KNOWN_MODELS,
+  listModels,
+  type ModelSpec,
+  pullModel,
+  userModelDir,
+} from '../../speech/whisper/models.js';
+import { UserError } from '../../util/errors.js';
 import { action } from '../context.js';
 
 export function registerModels(program: Command): void {
@@ -34,11 +42,19 @@ export function registerModels(program: Command): void {
     .command('pull')
     .description('download a named model into the user cache, verifying its checksum')
     .argument('<name>', `one of ${Object.keys(KNOWN_MODELS).join(', ')}`)
-    .option('--base-url <url>', 'mirror to download from')
+    .option('--base-url <url>', 'mirror to download from (the file is <url>/ggml-<name>.bin)')
+    .option('--sha256 <hex>', 'expected SHA-256 of the file: pull a model AutoEdit does not know by name')
     .action(
-      action(async (ctx, name: string, flags: { baseUrl?: string }) => {
+      action(async (ctx, name: string, flags: { baseUrl?: string; sha256?: string }) => {
+        let spec: ModelSpec | undefined;
+        if (flags.sha256) {
+          if (!/^[0-9a-f]{64}$/i.test(flags.sha256))
+            throw new UserError(`--sha256 must be 64 hexadecimal digits, got "${flags.sha256}"`);
+          spec = { file: fileFor(name), algorithm: 'sha256', digest: flags.sha256.toLowerCase() };
+        }
         ctx.progress.start(`downloading ${name}`, 100);
         const path = await pullModel(name, {
+          spec,
           baseUrl: flags.baseUrl,
           onProgress: (d, t) =>
             ctx.progress.update(t ? Math.round((d / t) * 100) : 0, `${(d / 1e6).toFixed(1)} MB`),

@@ -2,11 +2,13 @@ import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load.js';
 import { toSrt, toVtt, transcriptCues } from '../../exporters/subtitles.js';
-import { writeArtifact } from '../../project/artifacts.js';
+import { readArtifact, writeArtifact } from '../../project/artifacts.js';
 import { TranscriptSchema } from '../../schemas/transcript.js';
+import { VadSchema } from '../../schemas/vad.js';
 import { transcribeFile } from '../../speech/transcribe.js';
 import { findModel } from '../../speech/whisper/models.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
+import { UserError } from '../../util/errors.js';
 import { action } from '../context.js';
 
 interface Flags {
@@ -15,9 +17,18 @@ interface Flags {
   lang?: string;
   prompt?: string;
   window: string;
+  overlap: string;
   jobs: string;
+  threads?: string;
+  vad?: string;
   srt?: boolean;
   vtt?: boolean;
+}
+
+function positive(v: string, name: string): number {
+  const n = Number(v);
+  if (!(n > 0)) throw new UserError(`${name} must be a positive number, got "${v}"`);
+  return n;
 }
 
 export function registerStt(program: Command): void {
@@ -33,7 +44,10 @@ export function registerStt(program: Command): void {
     .option('-l, --lang <code>', 'spoken language (default: auto-detect, or config stt.language)')
     .option('-p, --prompt <text>', 'initial prompt / vocabulary hint (names, jargon)')
     .option('--window <seconds>', 'window length for long audio', '300')
-    .option('-j, --jobs <n>', 'windows transcribed in parallel', '1')
+    .option('--overlap <seconds>', 'audio shared by neighbouring windows at each seam', '1')
+    .option('-j, --jobs <n>', 'windows transcribed in parallel (one worker process and model copy each)', '1')
+    .option('-t, --threads <n>', 'CPU threads per window (default: cores / jobs)')
+    .option('--vad <vad.json>', 'speech ranges from `autoedit vad` (default: Silero runs here)')
     .option('--srt', 'also write <output>.srt')
     .option('--vtt', 'also write <output>.vtt')
     .addHelpText(
@@ -53,8 +67,11 @@ export function registerStt(program: Command): void {
           modelPath,
           language: flags.lang ?? config.stt.language,
           prompt: flags.prompt ?? config.stt.prompt,
-          window: Number(flags.window) || 300,
-          concurrency: Math.max(1, Number(flags.jobs) || 1),
+          window: positive(flags.window, '--window'),
+          overlap: Number(flags.overlap) >= 0 ? Number(flags.overlap) : positive(flags.overlap, '--overlap'),
+          concurrency: Math.round(positive(flags.jobs, '--jobs')),
+          threads: flags.threads === undefined ? undefined : Math.round(positive(flags.threads, '--threads')),
+          speech: flags.vad ? (await readArtifact(resolve(flags.vad), VadSchema)).speech : undefined,
           cache: { dir: join(dirname(out), 'cache'), disabled: !ctx.globals.cache },
           progress: ctx.progress,
         });

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { open, readFile, writeFile } from 'node:fs/promises';
 
 /** whisper.cpp ggml model header (legacy "ggml" format: magic, 11 hparams, mel filters, vocabulary). */
 export interface WhisperHparams {
@@ -97,6 +97,81 @@ export function parseGgmlHeader(buf: Buffer, file = 'model'): GgmlHeader {
     need(0, at, 'the vocabulary');
   }
   return { hparams: hp, tensorsOffset: at, melOffset };
+}
+
+/** ggml tensor types whisper.cpp model files use: [block size, bytes per block]. */
+const GGML_TYPES: Record<number, [number, number]> = {
+  0: [1, 4], // f32
+  1: [1, 2], // f16
+  2: [32, 18], // q4_0
+  3: [32, 20], // q4_1
+  6: [32, 22], // q5_0
+  7: [32, 24], // q5_1
+  8: [32, 34], // q8_0
+  10: [256, 84], // q2_K
+  11: [256, 110], // q3_K
+  12: [256, 144], // q4_K
+  13: [256, 176], // q5_K
+  14: [256, 210], // q6_K
+};
+
+export interface ModelInfo {
+  hparams: WhisperHparams;
+  tensors: number;
+  /** English-only models (tiny.en, base.en…) have one token fewer than multilingual ones. */
+  multilingual: boolean;
+}
+
+/**
+ * Check a whole model file without loading it: the header, then every tensor record (sane dimensions, a
+ * known type, data inside the file), and that every tensor whisper.cpp needs is there. Reads a few bytes per
+ * tensor, never the weights. Header-only files (whisper.cpp's for-tests models) are rejected here: whisper.cpp
+ * accepts them and then never finishes a transcription.
+ */
+export async function inspectModelFile(file: string): Promise<ModelInfo> {
+  const fh = await open(file, 'r');
+  try {
+    const size = (await fh.stat()).size;
+    const headLen = Math.min(size, 4 << 20);
+    const head = Buffer.alloc(headLen);
+    await fh.read(head, 0, headLen, 0);
+    const hdr = parseGgmlHeader(head, file);
+    const need = new Set(tensorSpecs(hdr.hparams).map((t) => t.name));
+    const meta = Buffer.alloc(12 + 16 + 256);
+    let at = hdr.tensorsOffset;
+    let count = 0;
+    while (at < size) {
+      const { bytesRead } = await fh.read(meta, 0, meta.length, at);
+      if (bytesRead < 12) throw new ModelFormatError(file, `truncated in tensor record ${count}`);
+      const nDims = meta.readInt32LE(0);
+      const nameLen = meta.readInt32LE(4);
+      const type = meta.readInt32LE(8);
+      if (nDims < 1 || nDims > 4 || nameLen < 1 || nameLen > 256)
+        throw new ModelFormatError(file, `corrupt tensor record ${count} at byte ${at}`);
+      const ne: number[] = [];
+      for (let i = 0; i < nDims; i++) ne.push(meta.readInt32LE(12 + 4 * i));
+      const name = meta.toString('utf8', 12 + 4 * nDims, 12 + 4 * nDims + nameLen);
+      const t = GGML_TYPES[type];
+      if (!t) throw new ModelFormatError(file, `tensor ${name} has unsupported type ${type}`);
+      if (ne.some((n) => n <= 0) || ne[0]! % t[0] !== 0)
+        throw new ModelFormatError(file, `tensor ${name} has bad dimensions [${ne.join(', ')}]`);
+      const bytes = (ne.reduce((x, y) => x * y, 1) / t[0]) * t[1];
+      at += 12 + 4 * nDims + nameLen + bytes;
+      if (at > size) throw new ModelFormatError(file, `truncated in tensor ${name}`);
+      need.delete(name);
+      count++;
+    }
+    if (count === 0)
+      throw new ModelFormatError(
+        file,
+        'it has no weights (a header-only test file, or a truncated download)',
+      );
+    if (need.size)
+      throw new ModelFormatError(file, `missing tensor ${[...need][0]} (${need.size} missing in all)`);
+    return { hparams: hdr.hparams, tensors: count, multilingual: hdr.hparams.nVocab >= 51865 };
+  } finally {
+    await fh.close();
+  }
 }
 
 /** Deterministic PRNG (mulberry32): the generated test model is byte-identical on every run. */

@@ -4,6 +4,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { UserError } from '../../util/errors.js';
+import { inspectModelFile, ModelFormatError } from './ggml.js';
 
 /**
  * Named Whisper models `autoedit models pull` knows: ggml files from whisper.cpp's model repository, with the
@@ -64,7 +65,7 @@ export class ModelNotFoundError extends UserError {
   }
 }
 
-const fileFor = (name: string) =>
+export const fileFor = (name: string) =>
   KNOWN_MODELS[name]?.file ?? (name.endsWith('.bin') ? name : `ggml-${name}.bin`);
 
 /** Lookup order: --model, config stt.model_path, $AUTOEDIT_MODELS, the user cache. A folder is searched for the named model. */
@@ -161,6 +162,12 @@ export async function pullModel(
         `${url}: checksum mismatch (got ${known.algorithm} ${digest}, expected ${known.digest}); the download was discarded`,
       );
     }
+    // A matching checksum for a file that is not a whisper.cpp model (a user-given --sha256 of the wrong file).
+    await inspectModelFile(tmp).catch((e) => {
+      throw e instanceof ModelFormatError
+        ? new UserError(`${url}: ${e.message.split(': ').slice(1).join(': ')}`)
+        : e;
+    });
     await rename(tmp, target);
   } catch (e) {
     out.destroy();
