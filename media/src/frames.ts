@@ -23,8 +23,14 @@ export function frameStreamArgs(
   width: number,
   height: number,
   colorPath: ColorPath = 'sampled',
-  showinfo = true,
+  /**
+   * Constant-rate output on this grid: ffmpeg repeats the previous frame where corrupt packets lost some,
+   * so frame i stays at start + i/fps (no timestamps needed). Omitted: every decoded frame as it is, with
+   * showinfo reporting its timestamp (variable-rate video).
+   */
+  grid?: Rational,
 ): string[] {
+  const showinfo = !grid;
   const scale = `scale=${width}:${height}:flags=neighbor`;
   // More decoder threads than cores: frame-threaded H.264 keeps decoding while ffmpeg's main thread is busy
   // scaling and writing to the pipe (on 2 cores, 8 threads decode about 10% faster than the default 3).
@@ -47,8 +53,7 @@ export function frameStreamArgs(
     '-dn',
     '-vf',
     colorPath === 'rgb-first' ? `format=bgr24,${scale}${info}` : `${scale},format=bgr24${info}`,
-    '-fps_mode',
-    'passthrough',
+    ...(grid ? ['-fps_mode', 'cfr', '-r', `${grid.num}/${grid.den}`] : ['-fps_mode', 'passthrough']),
     '-f',
     'rawvideo',
     '-pix_fmt',
@@ -77,14 +82,15 @@ export async function streamFrames(
     signal?: AbortSignal;
     colorPath?: ColorPath;
     /**
-     * Constant-rate video: frame i is at start + i/fps, and showinfo (which costs ~15% of a decode) is not
-     * needed. Omit for variable-rate video: timestamps are then read from ffmpeg for every frame.
+     * Constant-rate video: frame i is at start + i/fps (kept so across lost frames, see frameStreamArgs), and
+     * showinfo (about 5% of a decode) is not needed. Omit for variable-rate video: timestamps are then read
+     * from ffmpeg for every frame.
      */
     constantRate?: { start: number; fps: Rational };
   } = {},
 ): Promise<FrameStreamResult> {
   const cfr = opts.constantRate;
-  const args = frameStreamArgs(input, size.width, size.height, opts.colorPath, !cfr);
+  const args = frameStreamArgs(input, size.width, size.height, opts.colorPath, cfr?.fps);
   const child = spawnStream('ffmpeg', args, { signal: opts.signal });
   const frameBytes = size.width * size.height * 3;
   const frame = new Uint8Array(frameBytes);

@@ -1,6 +1,6 @@
 import { type ColorPath, mainVideo, type Probe, streamFrames } from '@autoedit/media';
 import type { SourceScenes } from '../schemas/sequence.js';
-import { clock } from '../timeline/timecode.js';
+import { clock, subtitleTime } from '../timeline/timecode.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { UserError } from '../util/errors.js';
 import type { Progress } from '../util/progress.js';
@@ -9,6 +9,8 @@ import {
   AdaptiveDetector,
   CONTENT_DEFAULTS,
   ContentDetector,
+  type FrameMetrics,
+  pyRound,
   type SceneDetector,
   THRESHOLD_DEFAULTS,
   ThresholdDetector,
@@ -23,20 +25,39 @@ export interface DetectorChoice {
   threshold?: number;
   /** Minimum scene length in frames (15). */
   minSceneLen?: number;
+  /** A fixed downscale factor (PySceneDetect's --downscale); omitted: automatic, to 256 px. */
+  downscale?: number;
   /** See ColorPath in media/src/frames.ts; `sampled` unless exactness matters more than speed. */
   colorPath?: ColorPath;
+  /** content/adaptive: score only the brightness channel (PySceneDetect's --luma-only). */
+  lumaOnly?: boolean;
+  /** content: how cuts closer than minSceneLen are filtered (merge). */
+  filterMode?: 'merge' | 'suppress';
+  /** threshold: fades to black (floor, default) or to white (ceiling). */
+  fadeMethod?: 'floor' | 'ceiling';
+  /** threshold: -1 cuts where the fade out starts, 0 (default) midway, +1 where the fade in ends. */
+  fadeBias?: number;
+  /** threshold: a cut where a final fade out begins (false). */
+  addFinalScene?: boolean;
 }
 
-/** PySceneDetect's analysis size: frames wider than 256 px are resized to 256 px wide. */
+const LUMA_ONLY = { hue: 0, sat: 0, lum: 1 };
+
+/**
+ * PySceneDetect's automatic downscale: factor = max(width, height) / 256 (none below 256), each side
+ * rounded with Python's round(). 1280×720 → 256×144; portrait 1080×1920 → 144×256.
+ */
 export function analysisSize(
   width: number,
   height: number,
   rotation: number,
+  downscale?: number,
 ): { width: number; height: number } {
   const [w, h] = rotation % 180 === 90 ? [height, width] : [width, height];
-  if (w < 256) return { width: w, height: h };
-  const f = w / 256;
-  return { width: Math.max(1, Math.round(w / f)), height: Math.max(1, Math.round(h / f)) };
+  const longest = Math.max(w, h);
+  const f = downscale ?? (longest < 256 ? 1 : longest / 256);
+  if (f <= 1) return { width: w, height: h };
+  return { width: Math.max(1, pyRound(w / f)), height: Math.max(1, pyRound(h / f)) };
 }
 
 /** The effective parameters of a choice (defaults filled in): what the cache key and the artifact record. */
@@ -48,20 +69,29 @@ export function detectorParams(c: DetectorChoice): Record<string, unknown> {
       ...ADAPTIVE_DEFAULTS,
       adaptiveThreshold: c.threshold ?? ADAPTIVE_DEFAULTS.adaptiveThreshold,
       minSceneLen,
+      ...(c.lumaOnly ? { weights: LUMA_ONLY } : {}),
       colorPath,
+      ...(c.downscale ? { downscale: c.downscale } : {}),
     };
   if (c.detector === 'threshold')
     return {
       ...THRESHOLD_DEFAULTS,
       threshold: c.threshold ?? THRESHOLD_DEFAULTS.threshold,
       minSceneLen,
+      method: c.fadeMethod ?? THRESHOLD_DEFAULTS.method,
+      fadeBias: c.fadeBias ?? THRESHOLD_DEFAULTS.fadeBias,
+      addFinalScene: c.addFinalScene ?? THRESHOLD_DEFAULTS.addFinalScene,
       colorPath,
+      ...(c.downscale ? { downscale: c.downscale } : {}),
     };
   return {
     ...CONTENT_DEFAULTS,
     threshold: c.threshold ?? CONTENT_DEFAULTS.threshold,
     minSceneLen,
+    ...(c.lumaOnly ? { weights: LUMA_ONLY } : {}),
+    filterMode: c.filterMode ?? CONTENT_DEFAULTS.filterMode,
     colorPath,
+    ...(c.downscale ? { downscale: c.downscale } : {}),
   };
 }
 
@@ -95,13 +125,13 @@ export async function detectScenes(
       `${file}: has no video stream, so it has no scenes`,
       'Scene detection needs a video file; audio-only files are cut by speech rules.',
     );
-  const size = analysisSize(video.width, video.height, video.rotation);
+  const size = analysisSize(video.width, video.height, video.rotation, opts.downscale);
   const detector = makeDetector(opts, size.width * size.height);
   const fps = video.fps;
   const expected = video.frameCount ?? Math.round((probe.duration * fps.num) / fps.den);
   const pts: number[] = [];
   const cuts: number[] = [];
-  const rows: string[] = opts.statsFile ? [`Frame Number,Timecode,${detector.metricKeys.join(',')}`] : [];
+  const stats: FrameMetrics[] | undefined = opts.statsFile ? [] : undefined;
   const t0 = performance.now();
   opts.progress?.start(`scenes ${file.split('/').pop()}`, expected);
   const result = await streamFrames(
@@ -109,12 +139,12 @@ export async function detectScenes(
     size,
     (bgr, index, t) => {
       pts.push(t);
-      const { cuts: found, metrics } = detector.processFrame(index, bgr);
-      for (const c of found) cuts.push(c);
-      if (opts.statsFile)
-        rows.push(
-          `${index},${t.toFixed(6)},${detector.metricKeys.map((k) => (metrics[k] ?? 0).toFixed(3)).join(',')}`,
-        );
+      const r = detector.processFrame(index, bgr);
+      for (const c of r.cuts) cuts.push(c);
+      if (stats) {
+        stats.push(r.metrics);
+        if (r.late) Object.assign(stats[r.late.frame]!, r.late.metrics);
+      }
       if (index % 30 === 0) {
         const rate = (index + 1) / ((performance.now() - t0) / 1000);
         opts.progress?.update(index + 1, `${rate.toFixed(0)} frames/s`);
@@ -157,7 +187,7 @@ export async function detectScenes(
     warnings.push(
       `decoded ${n} of ${expected} frames: the file looks truncated or corrupt; scenes cover what decoded`,
     );
-  if (opts.statsFile) await writeFileAtomic(opts.statsFile, `${rows.join('\n')}\n`);
+  if (opts.statsFile && stats) await writeFileAtomic(opts.statsFile, statsCsv(detector, stats, pts));
   const seconds = (performance.now() - t0) / 1000;
   opts.progress?.done(
     `scenes: ${scenes.length} in ${file.split('/').pop()} (${n} frames, ${(n / seconds).toFixed(0)} frames/s)`,
@@ -171,3 +201,21 @@ export async function detectScenes(
     scenes,
   };
 }
+
+/**
+ * PySceneDetect's stats file: "Frame Number" (1-based), "Timecode" (the frame's presentation time), then the
+ * metrics in sorted column order, one row per decoded frame. Cut frames are those whose score crosses the
+ * threshold recorded in sequences.json (`detector.params`), so every cut can be traced to its row.
+ */
+function statsCsv(detector: SceneDetector, rows: readonly FrameMetrics[], pts: readonly number[]): string {
+  const keys = [...detector.metricKeys].sort();
+  const head = ['Frame Number', 'Timecode', ...keys.map((k) => (k.includes(',') ? `"${k}"` : k))].join(',');
+  const lines = rows.map(
+    (m, i) => `${i + 1},${subtitleTime(pts[i]!, '.')},${keys.map((k) => pyFloat(m[k])).join(',')}`,
+  );
+  return `${head}\n${lines.join('\n')}\n`;
+}
+
+/** A float as Python's str() writes it ("0.0", not "0"), so the CSV reads like PySceneDetect's. */
+const pyFloat = (v: number | undefined) =>
+  v === undefined ? '' : Number.isInteger(v) ? v.toFixed(1) : String(v);

@@ -1,16 +1,30 @@
 import { FlashFilter } from './flash-filter.js';
-import { hsvAndDistance, meanIntensity } from './hsv.js';
+import { HsvDistance, meanIntensity } from './hsv.js';
 
 /** Per-frame metrics written to the stats file, so every cut can be explained. */
 export type FrameMetrics = Record<string, number>;
+
+/** Python's round(): halves go to the even neighbour (PySceneDetect's arithmetic, e.g. fade midpoints). */
+export function pyRound(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+export interface FrameResult {
+  cuts: number[];
+  /** Metrics of the frame just processed. */
+  metrics: FrameMetrics;
+  /** Metrics that belong to an earlier frame (the adaptive detector scores the middle of its window). */
+  late?: { frame: number; metrics: FrameMetrics };
+}
 
 /** A detector consumes frames in decode order and returns cut frame numbers (decode indices). */
 export interface SceneDetector {
   readonly name: string;
   readonly params: Record<string, unknown>;
-  /** Metric names, in stats-file column order. */
+  /** Metric names (PySceneDetect's stats-file column names). */
   readonly metricKeys: readonly string[];
-  processFrame(frame: number, bgr: Uint8Array): { cuts: number[]; metrics: FrameMetrics };
+  processFrame(frame: number, bgr: Uint8Array): FrameResult;
   /** Called once after the last frame. */
   postProcess(lastFrame: number): number[];
 }
@@ -28,40 +42,34 @@ export const CONTENT_DEFAULTS: ContentParams = {
   filterMode: 'merge',
 };
 
-/** HSV planes of the current and previous frame, swapped each frame (no per-frame allocation). */
+const CONTENT_METRICS = ['content_val', 'delta_hue', 'delta_sat', 'delta_lum'] as const;
+
+/** content_val from the HSV distance to the previous frame, weighted like PySceneDetect's Components. */
 class HsvScorer {
-  private cur: Uint8Array[];
-  private prev: Uint8Array[];
-  private hasPrev = false;
+  private readonly dist: HsvDistance;
   constructor(
     pixels: number,
     private readonly w: ContentParams['weights'],
   ) {
-    this.cur = [new Uint8Array(pixels), new Uint8Array(pixels), new Uint8Array(pixels)];
-    this.prev = [new Uint8Array(pixels), new Uint8Array(pixels), new Uint8Array(pixels)];
+    this.dist = new HsvDistance(pixels);
   }
   /** content_val and its components; 0 on the first frame, like PySceneDetect. */
   score(bgr: Uint8Array): { content_val: number; delta_hue: number; delta_sat: number; delta_lum: number } {
-    const [h, s, v] = this.cur as [Uint8Array, Uint8Array, Uint8Array];
-    const prev = this.hasPrev ? (this.prev as [Uint8Array, Uint8Array, Uint8Array]) : undefined;
-    const [dh, ds, dv] = hsvAndDistance(bgr, h, s, v, prev);
+    const [dh, ds, dv] = this.dist.next(bgr);
     const total = Math.abs(this.w.hue) + Math.abs(this.w.sat) + Math.abs(this.w.lum);
-    const out = {
+    return {
       content_val: (dh * this.w.hue + ds * this.w.sat + dv * this.w.lum) / total,
       delta_hue: dh,
       delta_sat: ds,
       delta_lum: dv,
     };
-    [this.cur, this.prev] = [this.prev, this.cur];
-    this.hasPrev = true;
-    return out;
   }
 }
 
 /** PySceneDetect's ContentDetector: a cut where the HSV difference to the previous frame reaches `threshold`. */
 export class ContentDetector implements SceneDetector {
   readonly name = 'content';
-  readonly metricKeys = ['content_val', 'delta_hue', 'delta_sat', 'delta_lum'];
+  readonly metricKeys = CONTENT_METRICS;
   private readonly scorer: HsvScorer;
   private readonly flash: FlashFilter;
   constructor(
@@ -98,7 +106,8 @@ export const ADAPTIVE_DEFAULTS: AdaptiveParams = {
 /** PySceneDetect's AdaptiveDetector: a cut where a frame's score stands out from the rolling average around it. */
 export class AdaptiveDetector implements SceneDetector {
   readonly name = 'adaptive';
-  readonly metricKeys = ['content_val', 'adaptive_ratio'];
+  readonly metricKeys: readonly string[];
+  private readonly ratioKey: string;
   private readonly scorer: HsvScorer;
   private buffer: { frame: number; score: number }[] = [];
   private lastCut: number | undefined;
@@ -107,10 +116,12 @@ export class AdaptiveDetector implements SceneDetector {
     readonly params: AdaptiveParams = ADAPTIVE_DEFAULTS,
   ) {
     this.scorer = new HsvScorer(pixels, params.weights);
+    this.ratioKey = `adaptive_ratio (w=${params.windowWidth})`;
+    this.metricKeys = [...CONTENT_METRICS, this.ratioKey];
   }
-  processFrame(frame: number, bgr: Uint8Array) {
-    const { content_val } = this.scorer.score(bgr);
-    const metrics: FrameMetrics = { content_val };
+  processFrame(frame: number, bgr: Uint8Array): FrameResult {
+    const metrics: FrameMetrics = this.scorer.score(bgr);
+    const { content_val } = metrics as { content_val: number };
     if (this.lastCut === undefined) this.lastCut = frame;
     const w = this.params.windowWidth;
     this.buffer.push({ frame, score: content_val });
@@ -121,13 +132,14 @@ export class AdaptiveDetector implements SceneDetector {
     let ratio = 0;
     if (Math.abs(avg) >= 0.00001) ratio = Math.min(target.score / avg, 255);
     else if (target.score >= this.params.minContentVal) ratio = 255;
-    metrics.adaptive_ratio = ratio;
+    // The ratio belongs to the window's middle frame, which is also where the cut goes.
+    const late = { frame: target.frame, metrics: { [this.ratioKey]: ratio } };
     const met = ratio >= this.params.adaptiveThreshold && target.score >= this.params.minContentVal;
     if (met && frame - this.lastCut >= this.params.minSceneLen) {
       this.lastCut = target.frame;
-      return { cuts: [target.frame], metrics };
+      return { cuts: [target.frame], metrics, late };
     }
-    return { cuts: [], metrics };
+    return { cuts: [], metrics, late };
   }
   postProcess(): number[] {
     return [];
@@ -139,18 +151,21 @@ export type ThresholdParams = {
   minSceneLen: number;
   fadeBias: number;
   addFinalScene: boolean;
+  /** floor: a fade is frames darker than `threshold` (to black); ceiling: brighter (to white). */
+  method: 'floor' | 'ceiling';
 };
 export const THRESHOLD_DEFAULTS: ThresholdParams = {
   threshold: 12,
   minSceneLen: 15,
   fadeBias: 0,
   addFinalScene: false,
+  method: 'floor',
 };
 
 /** PySceneDetect's ThresholdDetector: cuts at fades to and from black (mean intensity crossing `threshold`). */
 export class ThresholdDetector implements SceneDetector {
   readonly name = 'threshold';
-  readonly metricKeys = ['average_rgb'];
+  readonly metricKeys = ['average_rgb'] as const;
   private lastCut: number | undefined;
   private fade: { type: 'in' | 'out'; frame: number } | undefined;
   constructor(readonly params: ThresholdParams = THRESHOLD_DEFAULTS) {}
@@ -158,7 +173,9 @@ export class ThresholdDetector implements SceneDetector {
     const avg = meanIntensity(bgr);
     const cuts: number[] = [];
     if (this.lastCut === undefined) this.lastCut = frame;
-    const below = avg < Math.trunc(this.params.threshold);
+    const t = Math.trunc(this.params.threshold);
+    // "faded": past the threshold in the method's direction (below it for floor, at or above for ceiling).
+    const below = this.params.method === 'ceiling' ? avg >= t : avg < t;
     if (!this.fade) {
       this.fade = { type: below ? 'out' : 'in', frame };
     } else if (this.fade.type === 'in' && below) {
@@ -166,7 +183,7 @@ export class ThresholdDetector implements SceneDetector {
     } else if (this.fade.type === 'out' && !below) {
       if (frame - this.lastCut >= this.params.minSceneLen) {
         const duration = frame - this.fade.frame;
-        cuts.push(this.fade.frame + Math.round((duration * (1 + this.params.fadeBias)) / 2));
+        cuts.push(this.fade.frame + pyRound((duration * (1 + this.params.fadeBias)) / 2));
         this.lastCut = frame;
       }
       this.fade = { type: 'in', frame };

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Probe } from '@autoedit/media';
 import { mainVideo } from '@autoedit/media';
@@ -13,7 +14,8 @@ export interface SceneJob {
   /** Path written into the artifact (the run's raw/<name> link, or the file itself). */
   source: string;
   probe: Probe;
-  hash: string;
+  /** Content hash; a promise lets hashing overlap decoding when no cache lookup needs it first. */
+  hash: string | Promise<string>;
 }
 
 /**
@@ -30,17 +32,26 @@ export async function detectAll(
   const sources = [];
   for (const job of jobs) {
     if (!mainVideo(job.probe)) continue;
-    const key = cacheKey('scenes', { hash: job.hash, detector: choice.detector, params });
     const statsFile = opts.statsDir
       ? join(opts.statsDir, `${basename(job.source)}.${choice.detector}.stats.csv`)
       : undefined;
-    const { value, hit } = await cached(opts.cache, key, SourceScenesSchema, async () => ({
-      ...(await detectScenes(job.source, job.probe, { ...choice, statsFile, progress: opts.progress })),
-      mediaHash: job.hash,
+    // A stats file is a by-product of decoding: when it is missing, decode again rather than reuse the cache.
+    const cache =
+      statsFile && !existsSync(statsFile) && opts.cache ? { ...opts.cache, disabled: true } : opts.cache;
+    const detect = () =>
+      detectScenes(job.source, job.probe, { ...choice, statsFile, progress: opts.progress });
+    // Without a cache read the hash only names the result: compute it while decoding.
+    const early = !cache || cache.disabled ? detect() : undefined;
+    const hash = await Promise.all([job.hash, early]).then(([h]) => h);
+    const key = cacheKey('scenes', { hash, detector: choice.detector, params });
+    const { value, hit } = await cached(cache, key, SourceScenesSchema, async () => ({
+      ...(await (early ?? detect())),
+      mediaHash: hash,
     }));
     if (hit) hits++;
     sources.push({
       ...value,
+      ...(statsFile ? { statsFile } : {}),
       source: job.source,
       scenes: value.scenes.map((s) => ({ ...s, source: job.source })),
     });

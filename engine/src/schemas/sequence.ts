@@ -21,6 +21,8 @@ export const SourceScenesSchema = z.object({
   /** What actually decoded; shorter than the file when it is truncated or corrupt. */
   decoded: z.object({ start: Seconds, end: Seconds, frames: z.number().int().nonnegative() }),
   warnings: z.array(z.string()).default([]),
+  /** Per-frame scores (PySceneDetect's stats CSV) that explain each cut, when written. */
+  statsFile: z.string().optional(),
   scenes: z.array(SceneSchema),
 });
 export type SourceScenes = z.infer<typeof SourceScenesSchema>;

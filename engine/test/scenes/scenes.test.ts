@@ -1,12 +1,20 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { probe } from '@autoedit/media';
 import { after, before, describe, it } from 'mocha';
-import { type DetectorName, detectScenes } from '../../src/scenes/detect.js';
+import {
+  analysisSize,
+  type DetectorChoice,
+  type DetectorName,
+  detectScenes,
+} from '../../src/scenes/detect.js';
+import { pyRound } from '../../src/scenes/detectors.js';
 import { FlashFilter } from '../../src/scenes/flash-filter.js';
-import { hsvAndDistance } from '../../src/scenes/hsv.js';
+import { HsvDistance, hsvOf } from '../../src/scenes/hsv.js';
 import { detectAll } from '../../src/scenes/stage.js';
 import { cli } from '../helpers/cli.js';
 import { sample, samples } from '../helpers/samples.js';
@@ -15,12 +23,13 @@ import { sharedFile } from '../helpers/shared.js';
 const cutsOf = async (
   rel: string,
   detector: DetectorName = 'content',
-  extra: { colorPath?: 'rgb-first' | 'sampled' } = {},
+  extra: Partial<DetectorChoice> = {},
 ) => {
   const file = sharedFile(`media/pyscenedetect/${rel}`);
   const r = await detectScenes(file, await probe(file), { detector, ...extra });
   return { r, cuts: r.scenes.slice(1).map((s) => s.startFrame) };
 };
+const execFileP = promisify(execFile);
 const near = (got: number[], want: number[]) =>
   got.length === want.length && got.every((g, i) => Math.abs(g - want[i]!) <= 1);
 
@@ -50,8 +59,32 @@ describe('scene detection (PySceneDetect semantics, real ffmpeg)', () => {
     assert.ok(near((await cutsOf('fades.mp4', 'threshold')).cuts, [84, 167]));
   });
 
+  it("threshold detector: PySceneDetect's own floor and ceiling cases on fades.mp4 (final fade out included)", async () => {
+    const floor = await cutsOf('fades.mp4', 'threshold', { threshold: 11, addFinalScene: true });
+    assert.ok(near(floor.cuts, [84, 167, 245]), `floor ${floor.cuts}`);
+    assert.equal(floor.r.scenes.at(-1)!.endFrame, 250);
+    const ceiling = await cutsOf('fades.mp4', 'threshold', {
+      threshold: 243,
+      fadeMethod: 'ceiling',
+      addFinalScene: true,
+    });
+    assert.ok(near(ceiling.cuts, [42, 126, 209]), `ceiling ${ceiling.cuts}`);
+  });
+
+  it('adaptive detector: the hard cuts of testvideo.mp4, nothing on fades', async () => {
+    const { cuts } = await cutsOf('testvideo.mp4', 'adaptive');
+    for (const want of [30, 180, 394])
+      assert.ok(
+        cuts.some((c) => Math.abs(c - want) <= 1),
+        `${cuts}`,
+      );
+    assert.deepEqual((await cutsOf('fades.mp4', 'adaptive', { lumaOnly: true })).cuts, []);
+  });
+
   it('the sampled colour path gives the same cuts as the RGB-first path', async () => {
-    for (const f of ['testvideo.mp4', 'fades.mp4', 'issue-195-aspect-ratio.mp4']) {
+    // fades.mp4: near-black frames, where averaging chroma in YUV would add noise; issue-195: a
+    // non-integer factor (704 → 256), where one sampled pixel differs most from OpenCV's interpolation.
+    for (const f of ['fades.mp4', 'issue-195-aspect-ratio.mp4']) {
       assert.deepEqual(
         (await cutsOf(f, 'content', { colorPath: 'rgb-first' })).cuts,
         (await cutsOf(f)).cuts,
@@ -63,7 +96,12 @@ describe('scene detection (PySceneDetect semantics, real ffmpeg)', () => {
   it('VFR: times come from presentation timestamps, frames from those times on the nominal grid', async () => {
     const { r, cuts } = await cutsOf('goldeneye-vfr-drop3.mp4');
     assert.equal(r.frameCount, 160, 'every decoded frame, not duration × rate');
-    assert.ok(cuts.length >= 1);
+    // PySceneDetect's ground truth for this clip (tests/test_vfr.py): cuts at 00:00:03.754 and 00:00:08.759.
+    assert.deepEqual(
+      r.scenes.slice(1).map((s) => s.startTimecode),
+      ['00:00:03.754', '00:00:08.759'],
+    );
+    assert.deepEqual(cuts, [90, 210]);
     for (const s of r.scenes) assert.equal(s.startFrame, Math.round((s.start * 24000) / 1001));
     // Timestamps, not indices: with every third frame missing, index × rate would run a third short.
     assert.ok(Math.abs(r.decoded.end - 10) < 0.2, `decoded to ${r.decoded.end} s`);
@@ -104,6 +142,36 @@ describe('scene detection (PySceneDetect semantics, real ffmpeg)', () => {
     assert.equal(r.scenes.at(-1)!.endFrame, r.frameCount);
   });
 
+  it('corrupt packets mid-file: detection goes on past them, warns, and records what decoded', async () => {
+    const clean = join(dir, 'clean.ts');
+    await execFileP('ffmpeg', [
+      ...['-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25', '-t', '4'],
+      ...['-c:v', 'libx264', '-g', '25', '-f', 'mpegts', clean],
+    ]);
+    // Overwrite 30 kB in the middle with noise (a deterministic pattern): packets there fail their checks.
+    const bytes = await readFile(clean);
+    for (let i = 0; i < 30000; i++) bytes[(bytes.length >> 1) + i] = (i * 7919 + 13) & 0xff;
+    const bad = join(dir, 'corrupt.ts');
+    await writeFile(bad, bytes);
+    const r = await detectScenes(bad, await probe(bad), { detector: 'content' });
+    // Frames lost to the damage are filled with the previous picture, so later frames keep their times.
+    assert.ok(Math.abs(r.frameCount - 100) <= 2, `${r.frameCount} frames`);
+    assert.ok(
+      Math.abs(r.decoded.end - 4) < 0.1,
+      `decoding continued past the damage (to ${r.decoded.end} s)`,
+    );
+    assert.deepEqual(
+      r.scenes.slice(1).map((s) => s.startFrame),
+      [],
+      'a repeated picture is no cut',
+    );
+    assert.ok(
+      r.warnings.some((w) => /corrupt/i.test(w)),
+      r.warnings.join(' | '),
+    );
+    assert.equal(r.scenes.at(-1)!.endFrame, r.frameCount);
+  });
+
   it('caches by (content hash, detector, parameters) and writes a stats file', async () => {
     const file = sharedFile('media/pyscenedetect/counter.mp4');
     const job = { source: file, probe: await probe(file), hash: `sha256:${'a'.repeat(64)}` };
@@ -113,8 +181,12 @@ describe('scene detection (PySceneDetect semantics, real ffmpeg)', () => {
     const stats = await readFile(join(dir, 'stats', 'counter.mp4.content.stats.csv'), 'utf8');
     assert.match(
       stats,
-      /^Frame Number,Timecode,content_val,delta_hue,delta_sat,delta_lum\n0,0\.000000,0\.000/,
+      /^Frame Number,Timecode,content_val,delta_hue,delta_lum,delta_sat\n1,00:00:00\.000,0\.0,0\.0,0\.0,0\.0\n2,00:00:00\.100,/,
     );
+    // Rows explain cuts and non-cuts: frame 11 scores above 27 but comes within 15 frames of the start.
+    const row11 = stats.split('\n')[11]!.split(',');
+    assert.equal(row11[0], '11');
+    assert.ok(Number(row11[2]) > 27, `content_val ${row11[2]}`);
     assert.equal(stats.trim().split('\n').length, 31);
     assert.equal((await detectAll([job], { detector: 'content' }, { cache })).hits, 1);
     assert.equal((await detectAll([job], { detector: 'content', threshold: 30 }, { cache })).hits, 0);
@@ -122,6 +194,38 @@ describe('scene detection (PySceneDetect semantics, real ffmpeg)', () => {
       (await detectAll([job], { detector: 'content' }, { cache: { ...cache, disabled: true } })).hits,
       0,
     );
+  });
+
+  it("CLI on a run's raw/: hash and probe from media.db.json, the run's cache, stats beside the output", async () => {
+    const run = join(dir, 'run');
+    const ingest = await cli([
+      '--quiet',
+      'ingest',
+      sharedFile('media/pyscenedetect/testvideo.mp4'),
+      '-o',
+      run,
+    ]);
+    assert.equal(ingest.code, 0, ingest.stderr);
+    const out = join(run, 'artifacts', 'sequences.json');
+    const first = await cli(['--json', 'cut', join(run, 'raw'), '-o', out]);
+    assert.equal(first.code, 0, first.stderr);
+    const j = JSON.parse(first.stdout);
+    assert.equal(j.cached, 0);
+    assert.ok(near(j.sources[0].cuts, [30, 180, 394]), `${j.sources[0].cuts}`);
+    assert.equal(j.sources[0].stats, join(run, 'artifacts', 'stats', 'testvideo.mp4.content.stats.csv'));
+    const seq = JSON.parse(await readFile(out, 'utf8'));
+    const db = JSON.parse(await readFile(join(run, 'media.db.json'), 'utf8'));
+    assert.equal(seq.sources[0].mediaHash, db.media[0].hash);
+    assert.equal(seq.sources[0].scenes[0].source, join(run, 'raw', 'testvideo.mp4'));
+    const again = JSON.parse((await cli(['--json', 'cut', join(run, 'raw'), '-o', out])).stdout);
+    assert.equal(again.cached, 1, 'served from the run cache');
+    const forced = JSON.parse(
+      (await cli(['--json', '--no-cache', 'cut', join(run, 'raw'), '-o', out])).stdout,
+    );
+    assert.equal(forced.cached, 0);
+    const bad = await cli(['cut', join(run, 'raw'), '-o', out, '--fade-method', 'sideways']);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /--fade-method must be one of floor, ceiling/);
   });
 
   it('CLI: a non-video input is a clear per-file error', async () => {
@@ -139,23 +243,80 @@ describe('scene detection (PySceneDetect semantics, real ffmpeg)', () => {
     assert.equal(out.sources.length, 1);
   });
 
+  it("PySceneDetect's downscale: the longer side to 256 px, Python rounding", () => {
+    assert.deepEqual(analysisSize(1280, 720, 0), { width: 256, height: 144 });
+    assert.deepEqual(analysisSize(1920, 1080, 0), { width: 256, height: 144 });
+    assert.deepEqual(analysisSize(704, 576, 0), { width: 256, height: 209 });
+    assert.deepEqual(analysisSize(1080, 1920, 0), { width: 144, height: 256 });
+    assert.deepEqual(analysisSize(1920, 1080, 90), { width: 144, height: 256 });
+    assert.deepEqual(analysisSize(480, 320, 0), { width: 256, height: 171 });
+    assert.deepEqual(analysisSize(200, 120, 0), { width: 200, height: 120 });
+    assert.deepEqual([pyRound(2.5), pyRound(3.5), pyRound(-0.5), pyRound(2.4)], [2, 4, -0, 2]);
+  });
+
+  it('adaptive stats: the ratio sits on the frame it scores (the middle of the window)', async () => {
+    const file = sharedFile('media/pyscenedetect/testvideo.mp4');
+    const statsFile = join(dir, 'adaptive.csv');
+    const r = await detectScenes(file, await probe(file), { detector: 'adaptive', statsFile });
+    const lines = (await readFile(statsFile, 'utf8')).trim().split('\n');
+    const head = lines[0]!.split(',');
+    assert.deepEqual(head, [
+      'Frame Number',
+      'Timecode',
+      'adaptive_ratio (w=2)',
+      'content_val',
+      'delta_hue',
+      'delta_lum',
+      'delta_sat',
+    ]);
+    assert.equal(lines.length, 721);
+    const cut = r.scenes[1]!.startFrame;
+    const row = lines[cut + 1]!.split(',');
+    assert.equal(Number(row[0]), cut + 1, '1-based frame numbers');
+    assert.ok(Number(row[2]) >= 3 && Number(row[3]) >= 15, `row ${row}`);
+    assert.equal(lines.at(-1)!.split(',')[2], '', 'the last frames have no full window');
+  });
+
   it('OpenCV-exact HSV and the flash filter', () => {
-    const h = new Uint8Array(4);
-    const s = new Uint8Array(4);
-    const v = new Uint8Array(4);
-    // BGR: pure red, green, blue, grey.
+    const unpack = (x: number) => [x & 255, (x >> 8) & 255, x >> 16];
+    // BGR: pure red, green, blue, grey, and a 5th pixel (not a multiple of 4: the tail path).
+    const d = new HsvDistance(5);
     assert.deepEqual(
-      hsvAndDistance(new Uint8Array([0, 0, 255, 0, 255, 0, 255, 0, 0, 128, 128, 128]), h, s, v, undefined),
+      d.next(new Uint8Array([0, 0, 255, 0, 255, 0, 255, 0, 0, 128, 128, 128, 10, 20, 30])),
       [0, 0, 0],
     );
-    assert.deepEqual([...h], [0, 60, 120, 0]);
-    assert.deepEqual([...s], [255, 255, 255, 0]);
-    assert.deepEqual([...v], [255, 255, 255, 128]);
+    assert.deepEqual([...d.current].map(unpack), [
+      [0, 255, 255],
+      [60, 255, 255],
+      [120, 255, 255],
+      [0, 0, 128],
+      [15, 170, 30],
+    ]);
     // Against black: mean distance per channel.
-    assert.deepEqual(
-      hsvAndDistance(new Uint8Array(12), new Uint8Array(4), new Uint8Array(4), new Uint8Array(4), [h, s, v]),
-      [45, 191.25, 223.25],
+    assert.deepEqual(d.next(new Uint8Array(15)), [
+      (60 + 120 + 15) / 5,
+      (255 * 3 + 170) / 5,
+      (255 * 3 + 128 + 30) / 5,
+    ]);
+    // Unchanged groups are skipped, yet scores stay those of a full conversion.
+    const frames = [0, 1, 2].map((k) =>
+      Uint8Array.from({ length: 64 * 3 }, (_, i) => (i < 96 ? i * 7 : i * 7 + k * 50) & 255),
     );
+    const fast = new HsvDistance(64);
+    const full = (a: Uint8Array, b: Uint8Array) => {
+      const sum = [0, 0, 0];
+      for (let p = 0; p < 64; p++) {
+        const x = unpack(hsvOf(a[3 * p]!, a[3 * p + 1]!, a[3 * p + 2]!));
+        const y = unpack(hsvOf(b[3 * p]!, b[3 * p + 1]!, b[3 * p + 2]!));
+        for (let c = 0; c < 3; c++) sum[c]! += Math.abs(x[c]! - y[c]!);
+      }
+      return sum.map((v) => v / 64);
+    };
+    fast.next(frames[0]!);
+    assert.deepEqual(fast.next(frames[1]!), full(frames[0]!, frames[1]!));
+    const unaligned = new Uint8Array(64 * 3 + 1);
+    unaligned.set(frames[2]!, 1);
+    assert.deepEqual(fast.next(unaligned.subarray(1)), full(frames[1]!, frames[2]!));
     const merge = new FlashFilter('merge', 15);
     const out: number[] = [];
     for (let f = 0; f < 100; f++) out.push(...merge.filter(f, f === 20 || f === 25 || f === 60));

@@ -19,9 +19,25 @@ interface Flags {
   detector?: string;
   threshold?: string;
   minSceneLen?: string;
-  stats?: string;
+  stats?: string | false;
   rgbFirst?: boolean;
+  lumaOnly?: boolean;
+  downscale?: string;
+  filterMode?: string;
+  fadeMethod?: string;
+  fadeBias?: string;
+  addFinalScene?: boolean;
 }
+
+const oneOf = <T extends string>(
+  v: string | undefined,
+  allowed: readonly T[],
+  flag: string,
+): T | undefined => {
+  if (v === undefined) return undefined;
+  if ((allowed as readonly string[]).includes(v)) return v as T;
+  throw new UserError(`${flag} must be one of ${allowed.join(', ')}, got "${v}"`);
+};
 
 /** Inputs → jobs. A run's raw/ folder reuses media.db.json (no re-probe, no re-hash). */
 async function jobsFor(
@@ -45,7 +61,9 @@ async function jobsFor(
   const jobs: SceneJob[] = [];
   for (const f of files) {
     try {
-      const [p, hash] = await Promise.all([probe(f), hashFile(f)]);
+      const hash = hashFile(f);
+      hash.catch(() => {}); // awaited later by detectAll; a failure surfaces there
+      const p = await probe(f);
       if (!p.video.some((v) => !v.attachedPic))
         throw new Error('no video stream (scene detection needs video)');
       jobs.push({ source: f, probe: p, hash });
@@ -73,11 +91,24 @@ export function registerCut(program: Command): void {
       'content: score (27); adaptive: ratio (3); threshold: 8-bit intensity (12)',
     )
     .option('-m, --min-scene-len <frames>', 'minimum scene length in frames (15)')
+    .option('--downscale <n>', 'fixed integer downscale factor (default: automatic, longer side to 256 px)')
+    .option('--luma-only', 'content/adaptive: score brightness changes only')
+    .option('--filter-mode <mode>', 'content: merge | suppress cuts closer than the minimum length (merge)')
+    .option('--fade-method <m>', 'threshold: floor (fades to black, default) | ceiling (fades to white)')
+    .option(
+      '--fade-bias <x>',
+      'threshold: -1 cut where the fade out starts … 0 midway … +1 where it ends (0)',
+    )
+    .option('--add-final-scene', 'threshold: also cut where a final fade out begins')
     .option(
       '--rgb-first',
       "convert to RGB at full resolution before shrinking (PySceneDetect's exact colour path; slower)",
     )
-    .option('--stats <dir>', 'write per-frame scores (CSV, PySceneDetect stats format) into this folder')
+    .option(
+      '--stats <dir>',
+      'folder for the per-frame scores (PySceneDetect stats CSV) that explain each cut (default: stats/ next to -o)',
+    )
+    .option('--no-stats', 'do not write stats files')
     .addHelpText(
       'after',
       '\nExamples:\n  $ autoedit cut runs/demo/raw -o runs/demo/artifacts/sequences.json\n  $ autoedit cut film.mp4 -d threshold -o fades.json --stats stats/',
@@ -100,13 +131,26 @@ export function registerCut(program: Command): void {
           threshold: num(flags.threshold, '--threshold') ?? config.scenes.threshold,
           minSceneLen: num(flags.minSceneLen, '--min-scene-len') ?? config.scenes.min_scene_len,
           colorPath: flags.rgbFirst ? ('rgb-first' as const) : ('sampled' as const),
+          lumaOnly: flags.lumaOnly,
+          downscale: num(flags.downscale, '--downscale'),
+          filterMode: oneOf(flags.filterMode, ['merge', 'suppress'] as const, '--filter-mode'),
+          fadeMethod: oneOf(flags.fadeMethod, ['floor', 'ceiling'] as const, '--fade-method'),
+          fadeBias: flags.fadeBias === undefined ? undefined : Number(flags.fadeBias),
+          addFinalScene: flags.addFinalScene,
         };
-        const { jobs, failed } = await jobsFor(inputs);
+        if (choice.downscale !== undefined && !(Number.isInteger(choice.downscale) && choice.downscale >= 1))
+          throw new UserError(`--downscale must be a whole number ≥ 1, got "${flags.downscale}"`);
+        if (choice.fadeBias !== undefined && !(Math.abs(choice.fadeBias) <= 1))
+          throw new UserError(`--fade-bias must be between -1 and 1, got "${flags.fadeBias}"`);
+        const { jobs, failed, cacheDir: runCache } = await jobsFor(inputs);
         const out = resolve(flags.output);
-        const cacheDir = join(dirname(out), 'cache');
+        // A run's own cache when the input is a run's raw/; otherwise beside the output.
+        const cacheDir = runCache ?? join(dirname(out), 'cache');
+        const statsDir =
+          flags.stats === false ? undefined : resolve(flags.stats ?? join(dirname(out), 'stats'));
         const { sequences, hits } = await detectAll(jobs, choice, {
           cache: { dir: cacheDir, disabled: !ctx.globals.cache },
-          statsDir: flags.stats ? resolve(flags.stats) : undefined,
+          statsDir,
           progress: ctx.progress,
         });
         await writeArtifact(out, SequencesSchema, sequences);
@@ -118,6 +162,8 @@ export function registerCut(program: Command): void {
             source: s.source,
             frames: s.frameCount,
             cuts: s.scenes.slice(1).map((x) => x.startFrame),
+            decoded: s.decoded,
+            stats: s.statsFile,
             warnings: s.warnings,
           })),
           failed,
