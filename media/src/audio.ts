@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import { produceAtomically } from './atomic.js';
 import { finished, run, spawnStream } from './exec.js';
 import {
@@ -8,35 +9,75 @@ import {
   proxyArgs,
 } from './ffmpeg-args.js';
 import { UnsupportedMediaError } from './probe.js';
+import { readWav, wavHeader } from './wav.js';
 
-/** Extract one audio stream to FLAC (16 kHz mono by default), atomically. */
+/**
+ * Extract one audio stream to a 16-bit PCM WAV (16 kHz mono by default), atomically. With `keepPcm` the
+ * samples are also returned, and `onPcm` sees them as ffmpeg decodes them (so work on them overlaps the
+ * decode): ffmpeg then streams PCM and the WAV is written from it here (one decode, one ffmpeg output: the
+ * cheapest way to feed both the file and a caller such as VAD).
+ */
 export async function extractAudio(
   input: string,
   output: string,
-  o: AudioExtractOptions & { signal?: AbortSignal } = {},
+  o: AudioExtractOptions & {
+    signal?: AbortSignal;
+    keepPcm?: boolean;
+    onPcm?: (samples: Int16Array) => void;
+  } = {},
 ): Promise<Int16Array | undefined> {
   return produceAtomically(output, async (tmp) => {
-    const args = extractAudioArgs(input, tmp, o);
-    if (!o.pcmToStdout) {
-      await run('ffmpeg', args, { signal: o.signal });
+    if (!o.keepPcm && !o.onPcm) {
+      await run('ffmpeg', extractAudioArgs(input, tmp, o), { signal: o.signal });
       return undefined;
     }
-    return collectPcm(args, o.signal);
+    const pcm = await collectPcm(pcmStreamArgs(input, o), o.signal, o.onPcm);
+
+    const header = wavHeader(pcm.length / (o.channels ?? 1), o.sampleRate ?? 16000, o.channels ?? 1);
+    await writeFile(tmp, Buffer.concat([header, new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength)]));
+    return pcm;
   }).catch((e) => {
     throw noAudio(input, e);
   });
 }
 
-/** Run ffmpeg with PCM on stdout and gather it into one aligned Int16Array. */
-async function collectPcm(args: string[], signal?: AbortSignal): Promise<Int16Array> {
+/**
+ * Run ffmpeg with PCM on stdout and gather it into one aligned Int16Array; `onPcm` gets each piece as it
+ * arrives (whole samples only, in an aligned copy). An exception there stops ffmpeg and fails the call.
+ */
+async function collectPcm(
+  args: string[],
+  signal?: AbortSignal,
+  onPcm?: (samples: Int16Array) => void,
+): Promise<Int16Array> {
   const child = spawnStream('ffmpeg', args, { signal });
+
   const chunks: Buffer[] = [];
   let length = 0;
+  let pieceError: unknown;
+  let pending = -1; // the first byte of a sample split between two chunks
   child.stdout.on('data', (c: Buffer) => {
     chunks.push(c);
     length += c.length;
+    if (!onPcm || pieceError !== undefined) return;
+    const head = pending >= 0 ? 1 : 0;
+    const piece = new Int16Array((head + c.length) >> 1);
+    const bytes = new Uint8Array(piece.buffer);
+    if (head) bytes[0] = pending;
+    bytes.set(c.subarray(0, bytes.length - head), head);
+    pending = (head + c.length) % 2 ? c[c.length - 1]! : -1;
+    if (piece.length === 0) return;
+    try {
+      onPcm(piece);
+    } catch (e) {
+      pieceError = e;
+      child.kill();
+    }
   });
-  await finished('ffmpeg', args, child);
+  await finished('ffmpeg', args, child).catch((e) => {
+    throw pieceError ?? e;
+  });
+  if (pieceError !== undefined) throw pieceError;
   const all = Buffer.concat(chunks, length);
   // Copy into an aligned buffer: Buffer slices may start at odd offsets.
   const out = new Int16Array(Math.floor(all.length / 2));
@@ -67,13 +108,19 @@ export async function makeProxy(
 }
 
 /**
- * Decode audio to 16-bit PCM in memory, streamed from ffmpeg's stdout (no temp file).
+ * Audio as 16-bit PCM in memory: read directly from a WAV already in the wanted format (what ingest writes),
+ * else decoded by ffmpeg and streamed from its stdout (no temp file).
  * 16 kHz mono is 32 KB per second: a one-hour file is 115 MB.
  */
 export async function decodePcm(
   input: string,
   o: AudioExtractOptions & { signal?: AbortSignal } = {},
 ): Promise<Int16Array> {
+  if (/\.wav$/i.test(input) && o.audioStream === undefined) {
+    const wav = await readWav(input).catch(() => undefined);
+    if (wav && wav.sampleRate === (o.sampleRate ?? 16000) && wav.channels === (o.channels ?? 1))
+      return wav.pcm;
+  }
   return collectPcm(pcmStreamArgs(input, o), o.signal).catch((e) => {
     throw noAudio(input, e);
   });

@@ -7,8 +7,6 @@ export interface AudioExtractOptions {
   channels?: number;
   /** Index among the file's audio streams (0 = first). */
   audioStream?: number;
-  /** Also write the same audio as raw s16le PCM to stdout (one decode feeds the file and the caller). */
-  pcmToStdout?: boolean;
 }
 
 /** One audio stream, resampled to mono 16 kHz (by default): the part every audio output shares. */
@@ -26,28 +24,27 @@ function audioOut(o: AudioExtractOptions): string[] {
   ];
 }
 
-const PCM_TO_STDOUT = ['-f', 's16le', '-acodec', 'pcm_s16le', 'pipe:1'];
+// `-flush_packets 0`: ffmpeg otherwise flushes a pipe after every packet (about 1 KB of audio), which wakes the
+// reader thousands of times per minute of audio; this way it writes whole 32 KB buffers.
+const PCM_TO_STDOUT = ['-flush_packets', '0', '-f', 's16le', '-acodec', 'pcm_s16le', 'pipe:1'];
 
-/** Decode one audio stream to FLAC: what VAD and speech recognition consume (optionally PCM on stdout too). */
+/**
+ * Decode one audio stream to a 16-bit PCM WAV file: what VAD and speech recognition read (without ffmpeg,
+ * see wav.ts). `-bitexact` keeps ffmpeg's version tag out, so the same input gives the same bytes.
+ */
 export function extractAudioArgs(input: string, output: string, o: AudioExtractOptions = {}): string[] {
-  const flac = ['-c:a', 'flac', '-f', 'flac', output];
-  if (!o.pcmToStdout) return [...COMMON, '-y', '-i', input, ...audioOut(o), ...flac];
-  // Both outputs from one resampled stream: resampling once saves a fifth of the work on long files.
-  const layout = (o.channels ?? 1) === 1 ? 'mono' : 'stereo';
-  const graph = `[0:a:${o.audioStream ?? 0}]aresample=${o.sampleRate ?? 16000},aformat=sample_fmts=s16:channel_layouts=${layout},asplit=2[file][pcm]`;
   return [
     ...COMMON,
     '-y',
     '-i',
     input,
-    '-filter_complex',
-    graph,
-    '-map',
-    '[file]',
-    ...flac,
-    '-map',
-    '[pcm]',
-    ...PCM_TO_STDOUT,
+    ...audioOut(o),
+    '-c:a',
+    'pcm_s16le',
+    '-bitexact',
+    '-f',
+    'wav',
+    output,
   ];
 }
 

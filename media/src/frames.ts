@@ -54,6 +54,9 @@ export function frameStreamArgs(
     '-vf',
     colorPath === 'rgb-first' ? `format=bgr24,${scale}${info}` : `${scale},format=bgr24${info}`,
     ...(grid ? ['-fps_mode', 'cfr', '-r', `${grid.num}/${grid.den}`] : ['-fps_mode', 'passthrough']),
+    // Each frame goes to the pipe in one write, not copied through ffmpeg's 32 KB output buffer first.
+    '-avioflags',
+    'direct',
     '-f',
     'rawvideo',
     '-pix_fmt',

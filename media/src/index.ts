@@ -9,3 +9,4 @@ export * from './probe.js';
 export * from './rational.js';
 export * from './render-args.js';
 export * from './tools.js';
+export * from './wav.js';

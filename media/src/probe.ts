@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { run } from './exec.js';
 import { parseRational, type Rational, RationalSchema, sameRational } from './rational.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** An exact frame rate or time base: 30000/1001 stays 30000/1001, never 29.97. */
 export const RationalSchema = z.object({ num: z.number().int(), den: z.number().int().positive() });

@@ -1,4 +1,9 @@
 #!/usr/bin/env node
 import { buildProgram } from './program.js';
 
-await buildProgram().parseAsync(process.argv);
+buildProgram()
+  .parseAsync(process.argv)
+  .catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });

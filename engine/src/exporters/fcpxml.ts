@@ -1,11 +1,11 @@
 import { pathToFileURL } from 'node:url';
 import { clipLength, mediaById, type Timeline } from '../timeline/model.js';
-import { xml } from './xml.js';
+import { create } from './xml.js';
 
 /** FCPXML 1.9: rational times ("1001/30000s") so frames stay exact; one asset per source, clips on the spine. */
 export function toFcpxml(t: Timeline): string {
   const time = (frames: number) => (frames === 0 ? '0s' : `${frames * t.fps.den}/${t.fps.num}s`);
-  const doc = xml().create({ version: '1.0', encoding: 'UTF-8' });
+  const doc = create({ version: '1.0', encoding: 'UTF-8' });
   doc.dtd({ name: 'fcpxml' });
   const root = doc.ele('fcpxml', { version: '1.9' });
   const res = root.ele('resources');

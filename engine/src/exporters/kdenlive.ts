@@ -1,6 +1,6 @@
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
 import { clipLength, mediaById, type Timeline } from '../timeline/model.js';
-import { avformatProps, profile, props, type StreamUse, xml } from './xml.js';
+import { avformatProps, create, profile, props, type StreamUse } from './xml.js';
 
 /** Kdenlive 22.12 (Debian's) reads document version 1.04; 23.04+ upgrade it on open. */
 export const KDENLIVE_DOC_VERSION = '1.04';
@@ -31,7 +31,7 @@ const TRACK_FILTERS = (el: XMLBuilder, audio: boolean) => {
  */
 export function toKdenlive(t: Timeline, opts: { documentId?: string } = {}): string {
   const last = Math.max(0, t.length - 1);
-  const doc = xml().create({ version: '1.0', encoding: 'utf-8' });
+  const doc = create({ version: '1.0', encoding: 'utf-8' });
   const mlt = doc.ele('mlt', { LC_NUMERIC: 'C', producer: 'main_bin', version: '7.12.0', root: '' });
   profile(mlt, t);
 

@@ -1,6 +1,6 @@
 import { clipLength, mediaById, type Timeline } from '../timeline/model.js';
 import { clock } from '../timeline/timecode.js';
-import { avformatProps, profile, props, type StreamUse, xml } from './xml.js';
+import { avformatProps, create, profile, props, type StreamUse } from './xml.js';
 
 /**
  * Shotcut-flavoured MLT XML: a project Shotcut opens with its clips on the timeline (main_bin, black
@@ -9,7 +9,7 @@ import { avformatProps, profile, props, type StreamUse, xml } from './xml.js';
  */
 export function toMlt(t: Timeline): string {
   const last = Math.max(0, t.length - 1);
-  const doc = xml().create({ version: '1.0', encoding: 'utf-8' });
+  const doc = create({ version: '1.0', encoding: 'utf-8' });
   const mlt = doc.ele('mlt', { LC_NUMERIC: 'C', version: '7.12.0', title: t.name, producer: 'main_bin' });
   profile(mlt, t);
 

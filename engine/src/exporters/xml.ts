@@ -1,8 +1,6 @@
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
-import { lazy } from '../util/lazy.js';
 
-/** xmlbuilder2, loaded when an XML format is first written. */
-export const xml = lazy<typeof import('xmlbuilder2')>('xmlbuilder2');
+export { create } from 'xmlbuilder2';
 
 /** `<property name="k">v</property>` children, the way MLT stores every setting. */
 export function props(el: XMLBuilder, values: Record<string, string | number | undefined>): XMLBuilder {

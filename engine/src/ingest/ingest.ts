@@ -24,10 +24,22 @@ export interface IngestOptions {
   logger?: Logger;
   signal?: AbortSignal;
   /**
-   * Called with the 16 kHz mono PCM of each newly processed input, decoded in the same ffmpeg pass that
-   * writes audio/<name>.flac: lets a later stage (VAD) skip decoding it again.
+   * Feeds a later stage (VAD) the 16 kHz mono PCM of each newly processed input, decoded in the same ffmpeg
+   * pass that writes audio/<name>.wav, so that it need not decode the audio again. One consumer per input.
    */
-  onAudio?: (entry: MediaEntry, pcm: Int16Array) => Promise<void>;
+  audioConsumer?: () => AudioConsumer;
+  /**
+   * Called while ffmpeg decodes a new input's audio, once the probe is done (so once per input): CPU work
+   * done here, such as loading code a later stage needs, overlaps the decode instead of following it.
+   */
+  onMediaWork?: () => void;
+}
+
+export interface AudioConsumer {
+  /** The samples as ffmpeg decodes them, in order: work done here overlaps the decode. */
+  write?(samples: Int16Array): void;
+  /** All the samples, once the input is recorded. */
+  end(entry: MediaEntry, pcm: Int16Array): Promise<void>;
 }
 
 export type IngestStatus = 'new' | 'changed' | 'unchanged';
@@ -56,11 +68,21 @@ export async function loadMediaDb(layout: RunLayout): Promise<MediaDb> {
   return readArtifact(layout.mediaDb, MediaDbSchema);
 }
 
-/** Stable name inside raw/: the file name, or name-<hash> when another original already uses it. */
-function allocateName(file: string, hash: string, taken: Map<string, string>): string {
+/**
+ * Stable name inside raw/: the file name, or name-<hash> when another original already uses it (undefined
+ * then, when the hash is not known yet).
+ */
+function allocateName(file: string, hash: string, taken: Map<string, string>): string;
+function allocateName(file: string, hash: string | undefined, taken: Map<string, string>): string | undefined;
+function allocateName(
+  file: string,
+  hash: string | undefined,
+  taken: Map<string, string>,
+): string | undefined {
   const name = basename(file);
   const owner = taken.get(name);
   if (owner === undefined || owner === file) return name;
+  if (hash === undefined) return undefined;
   const ext = extname(name);
   return `${name.slice(0, name.length - ext.length)}-${shortHash(hash, 8)}${ext}`;
 }
@@ -120,26 +142,46 @@ async function ingestOne(
   const useCache = opts.cache !== false;
   // A stat match (size + mtime) means the content hash still holds: skip re-reading the file.
   const statMatch = useCache && previous && previous.size === st.size && previous.mtimeMs === st.mtimeMs;
-  // A new file is probed whatever its hash: hash and probe it at the same time.
+  // Audio extraction runs with the probe unfinished (most inputs have audio); if the probe then finds no
+  // audio stream, the extraction's failure is expected and nothing is left behind.
+  const consumer = opts.audioConsumer?.();
+  const extract = (name: string) => {
+    const out = join(layout.audio, `${name}.wav`);
+    const p = extractAudio(file, out, {
+      signal: opts.signal,
+      keepPcm: !!consumer,
+      onPcm: consumer?.write?.bind(consumer),
+    });
+    p.catch(() => {});
+    return { out, p };
+  };
+  // A new file whose name is free needs no hash to start decoding its audio (the longest step): start it
+  // first, then the probe, with the hash beside them.
+  const freeName = previous ? undefined : allocateName(file, undefined, taken);
+  if (freeName) taken.set(freeName, file); // now, so a same-named input ingested in parallel does not take it
+  const earlyAudio = freeName ? extract(freeName) : undefined;
+  // A new file is probed whatever its hash.
   const early = previous ? undefined : probe(file, { signal: opts.signal });
   early?.catch(() => {}); // awaited below; no unhandled rejection while hashing
-  const hash = statMatch ? previous.hash : await hashFile(file, opts.signal);
+  const hash = statMatch
+    ? previous.hash
+    : await hashFile(file, opts.signal).catch(async (e) => {
+        await earlyAudio?.p.catch(() => undefined);
+        throw e;
+      });
   if (useCache && previous && previous.hash === hash && (await complete(layout, previous, !!opts.proxies))) {
     log.log('info', 'ingest.unchanged', { input: file, hash });
     return { input: file, status: 'unchanged', entry: previous, seconds: (performance.now() - t0) / 1000 };
   }
   const probeP = early ?? probe(file, { signal: opts.signal });
-  const name = previous?.name ?? allocateName(file, hash, taken);
+  const name = freeName ?? previous?.name ?? allocateName(file, hash, taken);
   taken.set(name, file);
-  // Audio extraction starts with the probe still running (most inputs have audio); if the probe then
-  // finds no audio stream, the extraction's failure is expected and nothing is left behind.
-  const audioOut = join(layout.audio, `${name}.flac`);
-  const audioP = extractAudio(file, audioOut, { signal: opts.signal, pcmToStdout: !!opts.onAudio });
-  audioP.catch(() => {});
+  const { out: audioOut, p: audioP } = earlyAudio ?? extract(name);
   const probed = await probeP.catch(async (e) => {
     await audioP.catch(() => undefined);
     throw e;
   });
+  opts.onMediaWork?.();
   const rawPath = join(layout.raw, name);
   await placeRaw(file, rawPath, !!opts.copy);
   let audio: string | undefined;
@@ -170,7 +212,7 @@ async function ingestOne(
     proxy: proxy ?? (previous?.hash === hash ? previous.proxy : undefined),
     ingestedAt: new Date().toISOString(),
   };
-  if (pcm && opts.onAudio) await opts.onAudio(entry, pcm);
+  if (pcm && consumer) await consumer.end(entry, pcm);
   const seconds = (performance.now() - t0) / 1000;
   log.log('info', 'ingest.done', {
     input: file,
@@ -242,6 +284,7 @@ export async function ingest(inputs: readonly string[], opts: IngestOptions): Pr
   const byOriginal = new Map(db.media.map((m) => [m.original, m] as const));
   for (const it of items) byOriginal.set(it.entry.original, it.entry);
   await mkdir(layout.root, { recursive: true });
+
   await writeArtifact(layout.mediaDb, MediaDbSchema, {
     kind: 'media-db',
     schemaVersion: 1,

@@ -1,6 +1,5 @@
 import { readdir, stat } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
-import { glob, isDynamicPattern } from 'tinyglobby';
 
 /** Extensions picked up when a directory is given (files named explicitly are always tried). */
 export const MEDIA_EXTENSIONS = new Set(
@@ -27,6 +26,11 @@ async function walk(dir: string, out: string[]): Promise<void> {
   }
 }
 
+/** Glob characters? (tinyglobby, with its matcher, loads only when an input may be a pattern.) */
+async function isPattern(input: string): Promise<boolean> {
+  return /[*?[\]{}()!@+]/.test(input) && (await import('tinyglobby')).isDynamicPattern(input);
+}
+
 /** Files, directories (recursive, media extensions only) and glob patterns → absolute file paths, deduplicated. */
 export async function expandInputs(inputs: readonly string[], cwd = process.cwd()): Promise<ExpandedInputs> {
   const files: string[] = [];
@@ -40,7 +44,8 @@ export async function expandInputs(inputs: readonly string[], cwd = process.cwd(
       if (files.length === before) missing.push({ input, error: 'directory holds no media files' });
     } else if (st) {
       files.push(abs);
-    } else if (isDynamicPattern(input)) {
+    } else if (await isPattern(input)) {
+      const { glob } = await import('tinyglobby');
       const found = await glob(input, { cwd, absolute: true, onlyFiles: true, dot: false });
       if (found.length === 0) missing.push({ input, error: 'pattern matched no files' });
       files.push(...found.sort());

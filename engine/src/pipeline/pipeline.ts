@@ -1,5 +1,6 @@
 import { basename, join } from 'node:path';
-import type { ExportFormat } from '../exporters/index.js';
+import type { ExportFormat } from '../exporters/formats.js';
+import { loadExporters } from '../exporters/load.js';
 import { ingest } from '../ingest/ingest.js';
 import { type RunLayout, runLayout } from '../project/layout.js';
 import type { WrittenOutput } from '../project/outputs.js';
@@ -58,12 +59,14 @@ function stages(): Stage<Ctx>[] {
       name: 'ingest',
       async run(c) {
         // When VAD will run, it reuses the audio ingest decodes anyway (one decode for both stages).
-        const onAudio = c.opts.skip.has('vad') ? undefined : vadFromIngest(c.layout, c.opts.vad ?? {});
+        const audioConsumer = c.opts.skip.has('vad') ? undefined : vadFromIngest(c.layout, c.opts.vad ?? {});
         const r = await ingest(c.inputs, {
           runDir: c.layout.root,
           cache: c.opts.cache,
           logger: c.opts.logger,
-          onAudio,
+          audioConsumer,
+          // Load the exporters while ffmpeg starts (the export stage awaits the same promise).
+          onMediaWork: () => void loadExporters().catch(() => {}),
         });
         if (r.items.length === 0) {
           throw new UserError(

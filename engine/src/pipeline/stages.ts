@@ -1,29 +1,42 @@
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { EXPORTERS, type ExportFormat } from '../exporters/index.js';
+import type { ExportFormat } from '../exporters/formats.js';
+import { loadExporters } from '../exporters/load.js';
+import type { AudioConsumer } from '../ingest/ingest.js';
 import { readArtifact, writeArtifact } from '../project/artifacts.js';
 import { cached, cacheKey } from '../project/cache.js';
 import { perSourceArtifact, type RunLayout } from '../project/layout.js';
 import { type WrittenOutput, writeOutput } from '../project/outputs.js';
-import type { MediaDb, MediaEntry } from '../schemas/media-db.js';
+import type { MediaDb } from '../schemas/media-db.js';
 import type { Rules } from '../schemas/rules.js';
 import { type Selection, SelectionSchema } from '../schemas/selection.js';
 import { TranscriptSchema } from '../schemas/transcript.js';
 import { VadSchema } from '../schemas/vad.js';
 import { loadAnalyses } from '../select/load.js';
 import { select } from '../select/select.js';
-import { type DetectSpeechOptions, detectSpeech, detectSpeechPcm, vadParams } from '../speech/vad-stage.js';
+import { type DetectSpeechOptions, detectSpeech, speechDetector, vadParams } from '../speech/vad-stage.js';
 import { timelineFromSelection } from '../timeline/from-selection.js';
 
 const vadKey = (hash: string, choice: DetectSpeechOptions) =>
   cacheKey('vad', { hash, detector: choice.detector ?? 'energy', params: vadParams(choice) });
 
-/** An ingest hook that runs VAD on the PCM ingest already decoded, filling the VAD stage's cache. */
-export function vadFromIngest(layout: RunLayout, choice: DetectSpeechOptions) {
-  return async (e: MediaEntry, pcm: Int16Array) => {
-    await cached({ dir: layout.cache }, vadKey(e.hash, choice), VadSchema, () =>
-      detectSpeechPcm(pcm, { ...choice, source: join(layout.root, e.raw), hash: e.hash }),
-    );
+/**
+ * An ingest consumer that runs VAD on the PCM ingest decodes anyway (as it is decoded), filling the VAD
+ * stage's cache.
+ */
+export function vadFromIngest(layout: RunLayout, choice: DetectSpeechOptions): () => AudioConsumer {
+  return () => {
+    const vad = speechDetector(choice);
+    return {
+      write: (samples) => vad.push(samples),
+      async end(e, pcm) {
+        await cached({ dir: layout.cache }, vadKey(e.hash, choice), VadSchema, async () => ({
+          ...(await vad.finish(pcm)),
+          source: join(layout.root, e.raw),
+          hash: e.hash,
+        }));
+      },
+    };
   };
 }
 
@@ -93,13 +106,14 @@ export async function runExport(
   name: string,
   artifactsDir?: string,
 ): Promise<{ written: WrittenOutput[]; skipped: { format: string; why: string }[] }> {
+  const { EXPORTERS } = await loadExporters();
   const timeline = timelineFromSelection(sel, name);
   const transcripts = await transcriptsFor(sel, artifactsDir);
   const written: WrittenOutput[] = [];
   const skipped: { format: string; why: string }[] = [];
   for (const f of formats) {
     const ex = EXPORTERS[f];
-    if ('needsTranscript' in ex && ex.needsTranscript && transcripts.size === 0) {
+    if ('needsTranscript' in ex && transcripts.size === 0) {
       skipped.push({ format: f, why: 'no transcript' });
       continue;
     }

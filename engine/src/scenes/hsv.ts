@@ -1,3 +1,5 @@
+import { HSV_WASM } from './hsv-wasm.js';
+
 // OpenCV's 8-bit BGR→HSV conversion (cv::cvtColor COLOR_BGR2HSV), bit for bit: fixed-point division tables
 // with 12 fractional bits, hue in 0..179. PySceneDetect's scores are computed on exactly these values.
 const SHIFT = 12;
@@ -29,13 +31,64 @@ export function meanIntensity(bgr: Uint8Array): number {
 }
 
 /**
- * Frame-to-frame HSV distance (PySceneDetect's `_mean_pixel_distance` per channel) in one fused pass that
+ * Frame-to-frame HSV distance (PySceneDetect's `_mean_pixel_distance` per channel), the detectors' hot
+ * loop: WebAssembly SIMD (hsv.wat, 16 pixels at a time, about 4× the speed of JavaScript), same numbers
+ * as HsvDistanceJs. Unchanged groups of 16 pixels are skipped, like HsvDistanceJs skips groups of 4.
+ */
+export class HsvDistance {
+  private readonly padded: number;
+  private readonly mem: Uint8Array;
+  private readonly run: (pixels: number, all: number) => [number, number, number];
+  private primed = false;
+
+  constructor(readonly pixels: number) {
+    this.padded = Math.ceil(pixels / 16) * 16;
+    const instance = new WebAssembly.Instance(hsvModule());
+    const memory = instance.exports.memory as WebAssembly.Memory;
+    const bytes = this.padded * 9;
+    if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
+    this.mem = new Uint8Array(memory.buffer);
+    this.run = instance.exports.next as (pixels: number, all: number) => [number, number, number];
+  }
+
+  /** Packed HSV of the last frame seen (h | s << 8 | v << 16). */
+  get current(): Int32Array {
+    const p = this.padded;
+    return Int32Array.from(
+      { length: this.pixels },
+      (_, i) => this.mem[6 * p + i]! | (this.mem[7 * p + i]! << 8) | (this.mem[8 * p + i]! << 16),
+    );
+  }
+
+  /** Mean absolute difference of hue, saturation and value to the previous frame; zeros for the first. */
+  next(bgr: Uint8Array): [number, number, number] {
+    const n = this.pixels;
+    if (bgr.length !== n * 3) throw new Error(`frame has ${bgr.length} bytes, expected ${n * 3}`);
+    this.mem.set(bgr);
+    const [dh, ds, dv] = this.run(this.padded, this.primed ? 0 : 1);
+    if (!this.primed) {
+      this.primed = true;
+      return [0, 0, 0];
+    }
+    return [dh / n, ds / n, dv / n];
+  }
+}
+
+let compiled: WebAssembly.Module | undefined;
+/** The compiled kernel (small: compiled synchronously, once per process). */
+function hsvModule(): WebAssembly.Module {
+  compiled ??= new WebAssembly.Module(Buffer.from(HSV_WASM, 'base64'));
+  return compiled;
+}
+
+/**
+ * The same distance in plain JavaScript: the reference HsvDistance is tested against, in one fused pass that
  * updates the previous frame's state in place: a pixel whose BGR did not change has the same HSV and adds
  * nothing, so groups of 4 unchanged pixels (3 words) are skipped after a word comparison. Static regions of
  * real footage (and every repeated frame) cost almost nothing; the result is identical to converting both
  * frames in full.
  */
-export class HsvDistance {
+export class HsvDistanceJs {
   /** Previous frame: BGR as words (4 pixels = 3 words) and packed HSV per pixel. */
   private readonly prevBgr: Uint32Array;
   private readonly hsv: Int32Array;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 const Backend = z.enum(['local', 'beam']);
 /** `lightning` is the legacy name of the Beam backend; accepted and normalised to `beam`. */

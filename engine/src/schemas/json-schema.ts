@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { RulesSchema } from './rules.js';
 
 /** JSON Schema for rules.json, generated from the zod schema (the one source of truth) for editor IntelliSense. */

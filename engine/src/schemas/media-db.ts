@@ -1,5 +1,5 @@
 import { ProbeSchema } from '@autoedit/media';
-import { z } from 'zod';
+import * as z from 'zod';
 import { artifactHeader, ContentHash } from './common.js';
 
 export const MediaEntrySchema = z.object({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 const seconds = (d: string) => z.number().min(0).describe(d);
 

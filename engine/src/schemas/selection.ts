@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { artifactHeader, Frame, RationalSchema, Seconds } from './common.js';
 
 export const SelectedRangeSchema = z.object({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { artifactHeader, ContentHash, Frame, RationalSchema, Seconds } from './common.js';
 
 /** One shot: the seed's `{ start, end, source }` plus exact frames (end exclusive) and timecodes. */

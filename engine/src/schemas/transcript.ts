@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { artifactHeader, ContentHash, Seconds } from './common.js';
 
 export const WordSchema = z.object({

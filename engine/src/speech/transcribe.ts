@@ -4,7 +4,7 @@ import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { decodePcm } from '@autoedit/media';
-import { z } from 'zod';
+import * as z from 'zod';
 import { cached, cacheKey, type StageCache } from '../project/cache.js';
 import { type Transcript, WordSchema } from '../schemas/transcript.js';
 import type { SpeechRange } from '../schemas/vad.js';

@@ -1,6 +1,6 @@
 import { decodePcm } from '@autoedit/media';
 import type { Vad } from '../schemas/vad.js';
-import { ENERGY_VAD_DEFAULTS, type EnergyVadParams, energyVad } from './energy-vad.js';
+import { ENERGY_VAD_DEFAULTS, EnergyVad, type EnergyVadParams } from './energy-vad.js';
 import {
   defaultSileroModel,
   SILERO_DEFAULTS,
@@ -34,24 +34,44 @@ export async function detectSpeech(file: string, opts: DetectSpeechOptions = {})
 
 /** Speech ranges of 16 kHz mono PCM already in memory. */
 export async function detectSpeechPcm(pcm: Int16Array, opts: DetectSpeechOptions = {}): Promise<Vad> {
+  const vad = speechDetector(opts);
+  vad.push(pcm);
+  return vad.finish(pcm);
+}
+
+/**
+ * A speech detector fed 16 kHz mono PCM in pieces, as it is decoded. The energy detector does its work in
+ * `push` (it overlaps the decode); Silero runs in `finish`, over all the samples, which it batches for the
+ * model.
+ */
+export function speechDetector(opts: DetectSpeechOptions = {}): {
+  push(samples: Int16Array): void;
+  finish(pcm: Int16Array): Promise<Vad>;
+} {
   const detector = opts.detector ?? 'energy';
   const params = vadParams(opts);
-  const speech =
-    detector === 'silero'
-      ? speechFromProbabilities(
-          await sileroProbabilities(pcm, opts.silero?.model ?? defaultSileroModel()),
-          pcm.length,
-          params as unknown as SileroParams,
-        )
-      : energyVad(pcm, SAMPLE_RATE, params as unknown as EnergyVadParams);
+  const energy =
+    detector === 'energy' ? new EnergyVad(SAMPLE_RATE, params as unknown as EnergyVadParams) : undefined;
   return {
-    kind: 'vad',
-    schemaVersion: 1,
-    source: opts.source,
-    hash: opts.hash,
-    detector,
-    params,
-    duration: pcm.length / SAMPLE_RATE,
-    speech,
+    push: (samples) => energy?.push(samples),
+    async finish(pcm) {
+      const speech = energy
+        ? energy.finish()
+        : speechFromProbabilities(
+            await sileroProbabilities(pcm, opts.silero?.model ?? defaultSileroModel()),
+            pcm.length,
+            params as unknown as SileroParams,
+          );
+      return {
+        kind: 'vad',
+        schemaVersion: 1,
+        source: opts.source,
+        hash: opts.hash,
+        detector,
+        params,
+        duration: pcm.length / SAMPLE_RATE,
+        speech,
+      };
+    },
   };
 }

@@ -1,5 +1,5 @@
 import { type Rational, RationalSchema } from '@autoedit/media';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The edit as exporters see it: integer frames on one rational timebase (the project rate). Seconds and

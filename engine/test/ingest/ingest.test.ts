@@ -49,7 +49,7 @@ describe('ingest (real ffmpeg)', () => {
     assert.match(talk.hash, /^sha256:[0-9a-f]{64}$/);
     assert.ok((await lstat(join(runDir, talk.raw))).isSymbolicLink());
     assert.deepEqual(await audioFormat(join(runDir, talk.audio!)), {
-      codec_name: 'flac',
+      codec_name: 'pcm_s16le',
       sample_rate: '16000',
       channels: 1,
     });

@@ -3,8 +3,9 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { probe } from '@autoedit/media';
+import { probe, streamFrames } from '@autoedit/media';
 import { after, before, describe, it } from 'mocha';
 import {
   analysisSize,
@@ -14,11 +15,11 @@ import {
 } from '../../src/scenes/detect.js';
 import { pyRound } from '../../src/scenes/detectors.js';
 import { FlashFilter } from '../../src/scenes/flash-filter.js';
-import { HsvDistance, hsvOf } from '../../src/scenes/hsv.js';
+import { HsvDistance, HsvDistanceJs, hsvOf } from '../../src/scenes/hsv.js';
 import { detectAll } from '../../src/scenes/stage.js';
 import { cli } from '../helpers/cli.js';
 import { sample, samples } from '../helpers/samples.js';
-import { sharedFile } from '../helpers/shared.js';
+import { REPO, sharedFile } from '../helpers/shared.js';
 
 const cutsOf = async (
   rel: string,
@@ -321,5 +322,39 @@ describe('scene detection (PySceneDetect semantics, real ffmpeg)', () => {
     const out: number[] = [];
     for (let f = 0; f < 100; f++) out.push(...merge.filter(f, f === 20 || f === 25 || f === 60));
     assert.deepEqual(out, [20, 60]);
+  });
+
+  it('the WebAssembly HSV kernel gives the JavaScript reference’s numbers exactly', async () => {
+    // Every BGR triple whose channels come from a spread of values (ties between channels included), in
+    // frames whose pixel count is not a multiple of 16, changing partly from frame to frame.
+    const levels = [0, 1, 2, 3, 7, 15, 16, 17, 31, 63, 64, 99, 127, 128, 129, 170, 191, 200, 254, 255];
+    const triples: number[] = [];
+    for (const b of levels) for (const g of levels) for (const r of levels) triples.push(b, g, r);
+    const pixels = triples.length / 3 - 5;
+    const wasm = new HsvDistance(pixels);
+    const js = new HsvDistanceJs(pixels);
+    for (let k = 0; k < 6; k++) {
+      const frame = Uint8Array.from(triples.slice(0, pixels * 3), (v, i) =>
+        i % (k + 2) === 0 ? v : v ^ (k * 37),
+      );
+      assert.deepEqual(wasm.next(frame), js.next(frame), `frame ${k}`);
+      assert.deepEqual(wasm.current, js.current);
+    }
+    // Real decoded frames (fades, cuts, noise) through both.
+    const file = sharedFile('media/pyscenedetect/testvideo.mp4');
+    const size = analysisSize(1280, 720, 0);
+    const a = new HsvDistance(size.width * size.height);
+    const b = new HsvDistanceJs(size.width * size.height);
+    let frames = 0;
+    await streamFrames(file, size, (bgr) => {
+      assert.deepEqual(a.next(bgr), b.next(bgr), `frame ${frames}`);
+      frames++;
+    });
+    assert.ok(frames > 700, `${frames} frames`);
+  });
+
+  it('engine/src/scenes/hsv-wasm.ts is compiled from hsv.wat (run `npm run gen:wasm` when this fails)', async () => {
+    const { compileHsvWat } = await import(pathToFileURL(join(REPO, 'scripts', 'gen-wasm.mjs')).href);
+    assert.equal(await readFile(join(REPO, 'engine/src/scenes/hsv-wasm.ts'), 'utf8'), await compileHsvWat());
   });
 });

@@ -100,3 +100,19 @@ describe('voice activity detection (Silero VAD via onnxruntime-node, energy fall
     assert.match(bad.stderr, /ffmpeg|audio/i);
   });
 });
+
+describe('energy VAD fed in pieces', () => {
+  it('gives the same ranges whatever the piece sizes', async () => {
+    const { decodePcm } = await import('@autoedit/media');
+    const { EnergyVad, energyVad } = await import('../../src/speech/energy-vad.js');
+    const pcm = await decodePcm(sharedFile('media/auto-editor/example.mp4'));
+    for (const params of [undefined, { threshold: 0.01, window: 0.0137 }]) {
+      const whole = energyVad(pcm, 16000, params);
+      assert.ok(whole.length > 10);
+      const vad = new EnergyVad(16000, params);
+      for (let i = 0, step = 1; i < pcm.length; i += step, step = ((step * 7 + 3) % 5000) + 1)
+        vad.push(pcm.subarray(i, i + step));
+      assert.deepEqual(vad.finish(), whole);
+    }
+  });
+});

@@ -1,6 +1,6 @@
 import { basename, dirname, extname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { EXPORT_FORMATS, EXPORTERS, type ExportFormat, isExportFormat } from '../../exporters/index.js';
+import { EXPORT_FORMATS, type ExportFormat, FORMATS, isExportFormat } from '../../exporters/formats.js';
 import { readSelection, runExport } from '../../pipeline/stages.js';
 import { UserError } from '../../util/errors.js';
 import { action } from '../context.js';
@@ -52,7 +52,7 @@ export function registerExport(program: Command): void {
     .option('-n, --name <name>', 'base file name', 'edit')
     .addHelpText(
       'after',
-      `\nFormats:\n${EXPORT_FORMATS.map((f) => `  ${f.padEnd(9)} ${EXPORTERS[f].description}`).join('\n')}`,
+      `\nFormats:\n${EXPORT_FORMATS.map((f) => `  ${f.padEnd(9)} ${FORMATS[f].description}`).join('\n')}`,
     )
     .action(
       action(async (ctx, selection: string, flags: { output: string; format: string; name: string }) => {

@@ -1,0 +1,73 @@
+import { readFile } from 'node:fs/promises';
+
+/**
+ * 16-bit PCM WAV: the format of the audio ingest writes (audio/<name>.wav, 16 kHz mono, 32 KB per second).
+ * Stages that need samples read it straight into memory, with no ffmpeg process and no decode.
+ */
+
+/** The 44-byte RIFF header for `samples` 16-bit samples per channel. */
+export function wavHeader(samples: number, sampleRate: number, channels = 1): Uint8Array {
+  const dataBytes = samples * channels * 2;
+  const b = new Uint8Array(44);
+  const v = new DataView(b.buffer);
+  const ascii = (at: number, s: string) => {
+    for (let i = 0; i < s.length; i++) b[at + i] = s.charCodeAt(i);
+  };
+  ascii(0, 'RIFF');
+  v.setUint32(4, 36 + dataBytes, true);
+  ascii(8, 'WAVE');
+  ascii(12, 'fmt ');
+  v.setUint32(16, 16, true);
+  v.setUint16(20, 1, true); // PCM
+  v.setUint16(22, channels, true);
+  v.setUint32(24, sampleRate, true);
+  v.setUint32(28, sampleRate * channels * 2, true);
+  v.setUint16(32, channels * 2, true);
+  v.setUint16(34, 16, true);
+  ascii(36, 'data');
+  v.setUint32(40, dataBytes, true);
+  return b;
+}
+
+export interface WavPcm {
+  sampleRate: number;
+  channels: number;
+  /** Interleaved samples. */
+  pcm: Int16Array;
+}
+
+/** Samples of a 16-bit PCM WAV (any chunk layout); undefined for anything else (compressed, float, not WAV). */
+export function parseWav(buf: Uint8Array): WavPcm | undefined {
+  const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const tag = (at: number) => String.fromCharCode(buf[at]!, buf[at + 1]!, buf[at + 2]!, buf[at + 3]!);
+  if (buf.length < 12 || tag(0) !== 'RIFF' || tag(8) !== 'WAVE') return undefined;
+  let fmt: { channels: number; sampleRate: number } | undefined;
+  for (let at = 12; at + 8 <= buf.length; ) {
+    const id = tag(at);
+    const size = v.getUint32(at + 4, true);
+    const body = at + 8;
+    if (id === 'fmt ') {
+      const format = v.getUint16(body, true);
+      const bits = v.getUint16(body + 14, true);
+      // 1 = PCM; 0xFFFE = WAVE_FORMAT_EXTENSIBLE, whose sub-format ffmpeg sets to PCM for s16 with >2 channels.
+      if ((format !== 1 && format !== 0xfffe) || bits !== 16) return undefined;
+      fmt = { channels: v.getUint16(body + 2, true), sampleRate: v.getUint32(body + 4, true) };
+    } else if (id === 'data' && fmt) {
+      // ffmpeg leaves the size at 0 or 0xFFFFFFFF when it could not seek back (piped output): read to the end.
+      const end = size === 0 || size === 0xffffffff ? buf.length : Math.min(buf.length, body + size);
+      const n = (end - body) >> 1;
+      const at16 = buf.byteOffset + body;
+      if (at16 % 2 === 0) return { ...fmt, pcm: new Int16Array(buf.buffer, at16, n) };
+      const pcm = new Int16Array(n); // unaligned: copy
+      new Uint8Array(pcm.buffer).set(buf.subarray(body, body + n * 2));
+      return { ...fmt, pcm };
+    }
+    at = body + size + (size & 1); // chunks are padded to even sizes
+  }
+  return undefined;
+}
+
+/** Read a WAV file's samples; undefined when it is not 16-bit PCM WAV. */
+export async function readWav(file: string): Promise<WavPcm | undefined> {
+  return parseWav(await readFile(file));
+}
