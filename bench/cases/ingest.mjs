@@ -11,11 +11,11 @@ export default {
   async setup({ shared, outDir }) {
     const file = join(shared, 'media/auto-editor/example.mp4');
     if (!existsSync(file)) return { skip: `${file} is absent` };
-    return { file, run: join(outDir, 'run'), flac: join(outDir, 'ref.flac') };
+    return { file, run: join(outDir, 'run'), wav: join(outDir, 'ref.wav') };
   },
-  commands: ({ file, run, flac }) => [
+  commands: ({ file, run, wav }) => [
     {
-      label: 'ffmpeg audio → 16k flac',
+      label: 'ffmpeg audio → 16 kHz WAV',
       reference: true,
       argv: [
         'ffmpeg',
@@ -31,8 +31,8 @@ export default {
         '-ar',
         '16000',
         '-c:a',
-        'flac',
-        flac,
+        'pcm_s16le',
+        wav,
       ],
     },
     {

@@ -5,7 +5,7 @@ const EXAMPLES = `
 Examples:
   $ autoedit ingest clips/ interview.mp4 -o runs/demo         probe, hash, link and extract audio
   $ autoedit cut runs/demo/raw -o runs/demo/artifacts/sequences.json
-  $ autoedit stt runs/demo/audio/interview.flac -o runs/demo/artifacts/transcript.json
+  $ autoedit stt runs/demo/audio/interview.mp4.wav -o runs/demo/artifacts/transcript.json
   $ autoedit select runs/demo/artifacts -o runs/demo/artifacts/selection.json
   $ autoedit export-mlt runs/demo/artifacts/selection.json -o runs/demo/outputs/edit.mlt
   $ autoedit render runs/demo/artifacts/selection.json -o runs/demo/outputs/final.mp4

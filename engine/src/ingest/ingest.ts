@@ -245,7 +245,7 @@ async function mapLimit<T, R>(
 
 /**
  * Ingest media into a run folder: hash (streaming), probe, link originals into raw/, extract 16 kHz mono
- * FLAC into audio/, optional proxies; record everything in media.db.json. Unchanged inputs are skipped.
+ * WAV into audio/, optional proxies; record everything in media.db.json. Unchanged inputs are skipped.
  * Per-file failures are collected (the rest still ingests) and reported in the result.
  */
 export async function ingest(inputs: readonly string[], opts: IngestOptions): Promise<IngestResult> {

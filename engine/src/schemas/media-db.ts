@@ -14,7 +14,7 @@ export const MediaEntrySchema = z.object({
   /** Used to skip re-hashing unchanged files: a stat match means the hash still holds. */
   mtimeMs: z.number(),
   probe: ProbeSchema,
-  /** Extracted 16 kHz mono FLAC, relative to the run folder; absent for video-only media. */
+  /** Extracted 16 kHz mono 16-bit WAV, relative to the run folder; absent for video-only media. */
   audio: z.string().optional(),
   /** Low-resolution proxy, relative to the run folder. */
   proxy: z.string().optional(),

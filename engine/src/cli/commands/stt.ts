@@ -35,7 +35,7 @@ export function registerStt(program: Command): void {
   program
     .command('stt')
     .description('transcribe speech locally with Whisper (whisper.cpp) → transcript.json with word timings')
-    .argument('<input>', 'audio (runs/<id>/audio/x.flac) or any media file')
+    .argument('<input>', 'audio (runs/<id>/audio/x.wav) or any media file')
     .requiredOption('-o, --output <file>', 'transcript.json to write')
     .option(
       '-m, --model <path>',
@@ -52,7 +52,7 @@ export function registerStt(program: Command): void {
     .option('--vtt', 'also write <output>.vtt')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ autoedit models pull base.en\n  $ autoedit stt runs/demo/audio/talk.mp4.flac -o runs/demo/artifacts/transcript.json --srt',
+      '\nExamples:\n  $ autoedit models pull base.en\n  $ autoedit stt runs/demo/audio/talk.mp4.wav -o runs/demo/artifacts/transcript.json --srt',
     )
     .action(
       action(async (ctx, input: string, flags: Flags) => {

@@ -20,7 +20,7 @@ export function registerVad(program: Command): void {
   program
     .command('vad')
     .description('detect speech ranges (voice activity) in an audio or media file → vad.json')
-    .argument('<input>', 'audio (e.g. runs/<id>/audio/x.flac) or any media file')
+    .argument('<input>', 'audio (e.g. runs/<id>/audio/x.wav) or any media file')
     .requiredOption('-o, --output <file>', 'vad.json to write')
     .option(
       '-d, --detector <name>',
@@ -30,7 +30,7 @@ export function registerVad(program: Command): void {
     .option('--model <file>', 'another silero_vad.onnx')
     .addHelpText(
       'after',
-      '\nExample:\n  $ autoedit vad runs/demo/audio/talk.mp4.flac -d silero -o runs/demo/artifacts/vad.json',
+      '\nExample:\n  $ autoedit vad runs/demo/audio/talk.mp4.wav -d silero -o runs/demo/artifacts/vad.json',
     )
     .action(
       action(
