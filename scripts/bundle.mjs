@@ -24,6 +24,9 @@ await build({
   target: 'node20',
   conditions: ['source'],
   sourcemap: 'linked',
+  // import() becomes require(): the bundle runs as a vm.Script, where Node 20 calls dynamic import
+  // experimental (a warning on every command that loads ONNX Runtime or undici).
+  supported: { 'dynamic-import': false },
   // Code that finds files next to itself (models, the whisper worker) asks import.meta.url.
   define: { 'import.meta.url': '__bundleUrl' },
   banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
