@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { produceAtomically } from './atomic.js';
 import { finished, run, spawnStream } from './exec.js';
 import {
@@ -32,9 +32,13 @@ export async function extractAudio(
       return undefined;
     }
     const pcm = await collectPcm(pcmStreamArgs(input, o), o.signal, o.onPcm);
-
     const header = wavHeader(pcm.length / (o.channels ?? 1), o.sampleRate ?? 16000, o.channels ?? 1);
-    await writeFile(tmp, Buffer.concat([header, new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength)]));
+    const file = await open(tmp, 'w');
+    try {
+      await file.writev([header, new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength)]);
+    } finally {
+      await file.close();
+    }
     return pcm;
   }).catch((e) => {
     throw noAudio(input, e);
@@ -51,7 +55,6 @@ async function collectPcm(
   onPcm?: (samples: Int16Array) => void,
 ): Promise<Int16Array> {
   const child = spawnStream('ffmpeg', args, { signal });
-
   const chunks: Buffer[] = [];
   let length = 0;
   let pieceError: unknown;
@@ -78,10 +81,14 @@ async function collectPcm(
     throw pieceError ?? e;
   });
   if (pieceError !== undefined) throw pieceError;
-  const all = Buffer.concat(chunks, length);
-  // Copy into an aligned buffer: Buffer slices may start at odd offsets.
-  const out = new Int16Array(Math.floor(all.length / 2));
-  new Uint8Array(out.buffer).set(all.subarray(0, out.length * 2));
+  // One aligned copy of all the chunks (Buffer slices may start at odd offsets; a trailing odd byte is dropped).
+  const out = new Int16Array(length >> 1);
+  const bytes = new Uint8Array(out.buffer);
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c.subarray(0, bytes.length - at), at);
+    at += Math.min(c.length, bytes.length - at);
+  }
   return out;
 }
 

@@ -284,7 +284,6 @@ export async function ingest(inputs: readonly string[], opts: IngestOptions): Pr
   const byOriginal = new Map(db.media.map((m) => [m.original, m] as const));
   for (const it of items) byOriginal.set(it.entry.original, it.entry);
   await mkdir(layout.root, { recursive: true });
-
   await writeArtifact(layout.mediaDb, MediaDbSchema, {
     kind: 'media-db',
     schemaVersion: 1,

@@ -65,7 +65,7 @@ function stages(): Stage<Ctx>[] {
           cache: c.opts.cache,
           logger: c.opts.logger,
           audioConsumer,
-          // Load the exporters while ffmpeg starts (the export stage awaits the same promise).
+          // Load the exporters while ffmpeg decodes (the export stage awaits the same promise).
           onMediaWork: () => void loadExporters().catch(() => {}),
         });
         if (r.items.length === 0) {

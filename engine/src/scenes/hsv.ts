@@ -32,7 +32,7 @@ export function meanIntensity(bgr: Uint8Array): number {
 
 /**
  * Frame-to-frame HSV distance (PySceneDetect's `_mean_pixel_distance` per channel), the detectors' hot
- * loop: WebAssembly SIMD (hsv.wat, 16 pixels at a time, about 4× the speed of JavaScript), same numbers
+ * loop: WebAssembly SIMD (hsv.wat, 16 pixels at a time, about three times the speed of JavaScript), same numbers
  * as HsvDistanceJs. Unchanged groups of 16 pixels are skipped, like HsvDistanceJs skips groups of 4.
  */
 export class HsvDistance {
