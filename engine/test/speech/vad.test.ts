@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'mocha';
@@ -22,6 +23,18 @@ describe('voice activity detection (Silero VAD via onnxruntime-node, energy fall
     dir = await mkdtemp(join(tmpdir(), 'autoedit-vad-'));
   });
   after(() => rm(dir, { recursive: true, force: true }));
+
+  it('the default Silero model (from npm) is the v6.2 file in shared/models', async () => {
+    const { defaultSileroModel } = await import('../../src/speech/silero-vad.js');
+    const digest = async (f: string) =>
+      createHash('sha256')
+        .update(await readFile(f))
+        .digest('hex');
+    assert.equal(
+      await digest(defaultSileroModel()),
+      await digest(sharedFile('models/silero-vad/silero_vad.onnx')),
+    );
+  });
 
   it('Silero finds the four phrases of jfk.wav within 150 ms', async () => {
     const v = await detectSpeech(sharedFile('media/speech/jfk.wav'), { detector: 'silero' });
