@@ -109,8 +109,9 @@ describe('autoedit pipeline (end to end, real tools)', function () {
 
   it('--skip of an unknown stage is a usage error; bad inputs fail clearly', async () => {
     const bad = await cli(['pipeline', sample('talk'), '-o', join(dir, 'x'), '--skip', 'scnes']);
-    assert.equal(bad.code, 1);
-    assert.match(bad.stderr, /unknown stage "scnes"/);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--skip/);
+    assert.match(bad.stderr, /unknown "scnes"; allowed: ingest, scenes, vad, stt, select, export, render/);
     const none = await cli(['pipeline', sample('badZero'), '-o', join(dir, 'y')]);
     assert.equal(none.code, 1);
     assert.match(none.stderr, /no usable media/);

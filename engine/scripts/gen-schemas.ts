@@ -1,9 +1,14 @@
-// Regenerates engine/rules.schema.json from the zod schema. Run: npm run gen:schemas
+// Regenerates the JSON Schemas shipped with the engine from their zod schemas. Run: npm run gen:schemas
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { rulesJsonSchema, stringifySchema } from '../src/schemas/json-schema.js';
+import { eventsJsonSchema, rulesJsonSchema, stringifySchema } from '../src/schemas/json-schema.js';
 
-const out = join(dirname(fileURLToPath(import.meta.url)), '..', 'rules.schema.json');
-writeFileSync(out, stringifySchema(rulesJsonSchema()));
-console.log(`wrote ${out}`);
+const dir = join(dirname(fileURLToPath(import.meta.url)), '..');
+for (const [file, schema] of [
+  ['rules.schema.json', rulesJsonSchema()],
+  ['events.schema.json', eventsJsonSchema()],
+] as const) {
+  writeFileSync(join(dir, file), stringifySchema(schema));
+  console.log(`wrote ${join(dir, file)}`);
+}

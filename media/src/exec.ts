@@ -85,18 +85,33 @@ export async function finished(
 }
 
 /**
+ * The Node.js that runs worker scripts. Inside Electron (VS Code's extension host) `process.execPath` is the
+ * application, which runs a script as plain Node only with ELECTRON_RUN_AS_NODE=1; AUTOEDIT_NODE names
+ * another Node.js executable.
+ */
+export function nodeRuntime(): { nodePath: string; env: Record<string, string> } {
+  if (process.env.AUTOEDIT_NODE) return { nodePath: process.env.AUTOEDIT_NODE, env: {} };
+  return {
+    nodePath: process.execPath,
+    env: process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {},
+  };
+}
+
+/**
  * Start a Node.js script as a worker process with an IPC channel (`serialization: 'advanced'`, so typed
  * arrays pass as they are). For native code that may crash or hang: the caller can kill it without losing
  * its own process. stderr is piped, not buffered, so the caller can keep the tail it wants.
  */
 export function spawnNodeWorker(script: string, opts: RunOptions = {}) {
+  const node = nodeRuntime();
   return execaNode(script, [], {
+    nodePath: node.nodePath,
     nodeOptions: [],
     serialization: 'advanced',
     timeout: opts.timeoutMs,
     cancelSignal: opts.signal,
     cwd: opts.cwd,
-    env: opts.env,
+    env: { ...node.env, ...opts.env },
     stdin: 'ignore',
     stdout: 'ignore',
     stderr: 'pipe',

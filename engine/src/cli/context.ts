@@ -1,11 +1,17 @@
-import { MissingToolError, ProcessError, UnsupportedMediaError } from '@autoedit/media';
 import type { Command } from 'commander';
-import { errorMessage, UserError } from '../util/errors.js';
+import { type LoadedConfig, loadConfig } from '../config/load.js';
+import type { RunEvent } from '../schemas/events.js';
+import { EXIT, errorInfo } from '../util/errors.js';
 import { lineProgress, type Progress, silentProgress, ttyProgress } from '../util/progress.js';
+import { eventPrinter } from './event-printer.js';
+
+export { EXIT } from '../util/errors.js';
 
 /** Options every command accepts (declared once on the root program). */
 export interface GlobalOptions {
   json?: boolean;
+  /** Only `pipeline` and `watch`: the run's events as JSON lines on stdout. */
+  events?: boolean;
   cache: boolean; // commander turns --no-cache into cache=false
   config?: string;
   quiet?: boolean;
@@ -14,54 +20,80 @@ export interface GlobalOptions {
 export interface CommandContext {
   globals: GlobalOptions;
   progress: Progress;
-  /** Human output (stdout); suppressed with --json, which prints one JSON document instead. */
+  /** Fires on Ctrl-C / SIGTERM: the engine kills its child processes and stops without half-written files. */
+  signal: AbortSignal;
+  /** The effective configuration for a command working on `projectDir` (its config.yaml applies). */
+  config(projectDir?: string): LoadedConfig;
+  /** Where a run's events go: JSON lines on stdout with --events, else progress lines on stderr. */
+  onEvent(event: RunEvent): void;
+  /** Human output (stdout); suppressed with --json and --events. */
   say(text: string): void;
   /** Print the machine-readable result (only with --json). */
   result(value: unknown): void;
 }
 
+/**
+ * Ctrl-C and SIGTERM abort the command's signal; the engine then stops cleanly (children killed, partial
+ * files removed, the run-folder lock released) and the command exits 130 (SIGINT) or 143 (SIGTERM). A second
+ * signal exits at once.
+ */
+function interruptSignal(onFirst: (name: NodeJS.Signals) => void): AbortSignal {
+  const controller = new AbortController();
+  for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(name, () => {
+      if (controller.signal.aborted) process.exit(name === 'SIGTERM' ? 143 : 130);
+      onFirst(name);
+      controller.abort(new Error(name));
+    });
+  }
+  return controller.signal;
+}
+
 export function contextFor(cmd: Command): CommandContext {
   const globals = cmd.optsWithGlobals() as GlobalOptions;
+  const machine = !!(globals.json || globals.events);
   const progress =
-    globals.json || globals.quiet ? silentProgress : process.stderr.isTTY ? ttyProgress() : lineProgress();
+    machine || globals.quiet ? silentProgress : process.stderr.isTTY ? ttyProgress() : lineProgress();
+  const printer = eventPrinter(progress);
+  const signal = interruptSignal((name) => {
+    process.exitCode = name === 'SIGTERM' ? 143 : 130;
+    if (!globals.events)
+      process.stderr.write(`\nautoedit: ${name}: stopping (finished work is kept and reused next time)…\n`);
+  });
   return {
     globals,
     progress,
+    signal,
+    config: (projectDir) => loadConfig({ projectDir, configFile: globals.config }),
+    onEvent: (event) => {
+      if (globals.events) process.stdout.write(`${JSON.stringify(event)}\n`);
+      else printer(event);
+    },
     say: (text) => {
-      if (!globals.json) process.stdout.write(`${text}\n`);
+      if (!machine) process.stdout.write(`${text}\n`);
     },
     result: (value) => {
-      if (globals.json) process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+      if (globals.json && !globals.events) process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
     },
   };
 }
 
-/** Exit codes: 0 ok, 1 failure (bad input, some inputs failed), 2 usage, 3 missing tool, 70 internal bug. */
-export const EXIT = { ok: 0, failed: 1, usage: 2, missingTool: 3, internal: 70 } as const;
-
-export function reportError(error: unknown, json: boolean): number {
-  let code: number = EXIT.internal;
-  const message = errorMessage(error);
-  let hint: string | undefined;
-  if (error instanceof UserError) {
-    code = EXIT.failed;
-    hint = error.hint;
-  } else if (error instanceof MissingToolError) {
-    code = EXIT.missingTool;
-  } else if (error instanceof UnsupportedMediaError || error instanceof ProcessError) {
-    code = EXIT.failed;
-  }
-  if (json) {
-    process.stdout.write(
-      `${JSON.stringify({ ok: false, error: { name: (error as Error)?.name, message, hint } }, null, 2)}\n`,
+/** Print an error for the user (no stack unless it is our bug) and return its exit code. */
+export function reportError(error: unknown, ctx: Pick<CommandContext, 'globals' | 'signal'>): number {
+  const info = errorInfo(error, ctx.signal);
+  if (ctx.globals.json && !ctx.globals.events) {
+    process.stdout.write(`${JSON.stringify({ ok: false, error: info }, null, 2)}\n`);
+  } else if (info.exitCode === EXIT.cancelled) {
+    process.stderr.write(
+      'autoedit: cancelled; finished work is cached, run the same command again to resume\n',
     );
   } else {
-    process.stderr.write(`autoedit: error: ${message}\n`);
-    if (hint) process.stderr.write(`  hint: ${hint}\n`);
-    if (code === EXIT.internal && error instanceof Error && error.stack)
+    process.stderr.write(`autoedit: error: ${info.message}\n`);
+    if (info.hint) process.stderr.write(`  hint: ${info.hint}\n`);
+    if (info.exitCode === EXIT.internal && error instanceof Error && error.stack)
       process.stderr.write(`${error.stack}\n`);
   }
-  return code;
+  return info.exitCode;
 }
 
 /** Wrap a command action: builds the context, maps errors to exit codes. */
@@ -73,9 +105,12 @@ export function action<A extends unknown[]>(
     const ctx = contextFor(cmd);
     try {
       const code = await fn(ctx, ...(args.slice(0, -1) as A));
-      process.exitCode = code ?? EXIT.ok;
+      // A signal that arrived after the work finished does not turn a result into a failure, but its exit
+      // code (set by the handler) still tells the caller it was interrupted.
+      if (!ctx.signal.aborted) process.exitCode = code ?? EXIT.ok;
     } catch (error) {
-      process.exitCode = reportError(error, !!ctx.globals.json);
+      const code = reportError(error, ctx);
+      process.exitCode = code === EXIT.cancelled ? (process.exitCode ?? code) : code;
     }
   };
 }

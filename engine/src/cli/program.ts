@@ -20,6 +20,7 @@ export function buildProgram(): Command {
     .description('Rough cuts for Kdenlive and Shotcut: ingest, detect scenes, transcribe, select, export.')
     .version('0.1.0')
     .option('--json', 'print a JSON result on stdout instead of human output')
+    .option('--events', "pipeline/watch: print the run's events as JSON lines on stdout")
     .option('--no-cache', 'recompute every stage instead of reusing cached results')
     .option('--config <file>', 'config.yaml to use (default: project folder, then current directory)')
     .option('-q, --quiet', 'no progress output')

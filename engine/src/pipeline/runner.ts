@@ -1,10 +1,12 @@
-import { errorMessage } from '../util/errors.js';
-import type { Logger } from '../util/log.js';
+import type { StageName, StageReport } from '../schemas/events.js';
+import { CancelledError, errorInfo, throwIfCancelled } from '../util/errors.js';
 import type { Progress } from '../util/progress.js';
+import type { RunEmitter } from './events.js';
 
 /** What a stage reports back: a one-line summary, the files it produced, and whether it was a cache hit. */
 export interface StageOutcome {
   summary: string;
+  /** Artifacts and outputs written (absolute paths). */
   outputs: string[];
   cached: boolean;
   /** Non-fatal problems worth telling the user (e.g. "no speech model: transcript skipped"). */
@@ -13,65 +15,99 @@ export interface StageOutcome {
   skipped?: string;
 }
 
-export interface Stage<C> {
-  name: string;
-  /** When set, the stage is not run and this says why (e.g. no video input for scene detection). */
-  skipIf?(ctx: C): string | undefined;
-  run(ctx: C): Promise<StageOutcome>;
+/** What every stage gets besides the run's own context. */
+export interface StageEnv {
+  signal?: AbortSignal;
+  /** Progress reported as this stage's events. */
+  progress: Progress;
 }
 
-export interface StageReport extends Partial<StageOutcome> {
-  stage: string;
-  status: 'done' | 'cached' | 'skipped' | 'failed';
-  seconds: number;
-  reason?: string;
-  error?: string;
+export interface Stage<C> {
+  name: StageName;
+  /** When set, the stage is not run and this says why (e.g. no video input for scene detection). */
+  skipIf?(ctx: C): string | undefined;
+  run(ctx: C, env: StageEnv): Promise<StageOutcome>;
 }
 
 /**
- * Run stages in order with per-stage timings and progress lines. A failing stage stops the run (later
- * stages depend on it); every stage's outputs are written atomically and cached, so re-running resumes.
+ * Run stages in order, reporting each as events (started, progress, finished with timing / skipped with
+ * reason / failed with the error). A failing stage stops the run: later stages depend on it. Every stage
+ * writes its artifacts atomically and caches its results, so a failed or cancelled run resumes.
  */
 export async function runStages<C>(
   stages: readonly Stage<C>[],
   ctx: C,
-  opts: { skip: ReadonlySet<string>; progress: Progress; logger: Logger },
-): Promise<{ reports: StageReport[] }> {
-  const reports: StageReport[] = [];
-  const n = stages.length;
+  opts: {
+    skip: ReadonlyMap<StageName, string>;
+    emitter: RunEmitter;
+    signal?: AbortSignal;
+    /** Filled as stages end, so the caller has them when a stage throws. */
+    reports: StageReport[];
+  },
+): Promise<void> {
+  const { emitter, signal, reports } = opts;
   for (const [i, stage] of stages.entries()) {
-    const tag = `[${i + 1}/${n}] ${stage.name}`;
-    const reason = opts.skip.has(stage.name) ? 'skipped with --skip' : stage.skipIf?.(ctx);
+    throwIfCancelled(signal);
+    const reason = opts.skip.get(stage.name) ?? stage.skipIf?.(ctx);
     if (reason) {
-      reports.push({ stage: stage.name, status: 'skipped', seconds: 0, reason });
-      opts.progress.line(`${tag}: skipped (${reason})`);
-      opts.logger.log('info', 'stage.skipped', { stage: stage.name, reason });
+      reports.push({ stage: stage.name, status: 'skipped', seconds: 0, reason, artifacts: [], warnings: [] });
+      emitter.emit({ type: 'stage.skipped', stage: stage.name, reason });
       continue;
     }
     const t0 = performance.now();
-    opts.progress.start(tag);
-    opts.logger.log('info', 'stage.start', { stage: stage.name });
+    emitter.emit({ type: 'stage.started', stage: stage.name, index: i + 1, total: stages.length });
     try {
-      const out = await stage.run(ctx);
+      const out = await stage.run(ctx, { signal, progress: emitter.progressFor(stage.name) });
+      // A stage that returns after the signal fired may have cut its work short: it does not count as done.
+      throwIfCancelled(signal);
       const seconds = (performance.now() - t0) / 1000;
-      const status = out.skipped ? 'skipped' : out.cached ? 'cached' : 'done';
-      reports.push({ stage: stage.name, status, seconds, ...out, reason: out.skipped });
-      opts.progress.done(`${tag}: ${out.summary}${out.cached ? ' (cached)' : ''} — ${seconds.toFixed(2)} s`);
-      for (const w of out.warnings ?? []) opts.progress.line(`    warning: ${w}`);
-      opts.logger.log('info', 'stage.done', {
+      const warnings = out.warnings ?? [];
+      for (const message of warnings) emitter.emit({ type: 'warning', stage: stage.name, message });
+      if (out.skipped) {
+        reports.push({
+          stage: stage.name,
+          status: 'skipped',
+          seconds,
+          reason: out.skipped,
+          summary: out.summary,
+          artifacts: out.outputs,
+          warnings,
+        });
+        emitter.emit({ type: 'stage.skipped', stage: stage.name, reason: out.skipped });
+        continue;
+      }
+      const status = out.cached ? 'cached' : 'done';
+      reports.push({
         stage: stage.name,
+        status,
         seconds,
-        cached: out.cached,
-        outputs: out.outputs,
-        warnings: out.warnings,
+        summary: out.summary,
+        artifacts: out.outputs,
+        warnings,
       });
-    } catch (error) {
+      emitter.emit({
+        type: 'stage.finished',
+        stage: stage.name,
+        status,
+        cached: out.cached,
+        seconds,
+        summary: out.summary,
+        artifacts: out.outputs,
+      });
+    } catch (e) {
       const seconds = (performance.now() - t0) / 1000;
-      reports.push({ stage: stage.name, status: 'failed', seconds, error: errorMessage(error) });
-      opts.progress.done(`${tag}: failed after ${seconds.toFixed(2)} s`);
-      opts.logger.log('error', 'stage.failed', { stage: stage.name, seconds, error: errorMessage(error) });
-      throw error;
+      const error = errorInfo(e, signal);
+      const cancelled = error.name === 'CancelledError';
+      reports.push({
+        stage: stage.name,
+        status: cancelled ? 'cancelled' : 'failed',
+        seconds,
+        error,
+        artifacts: [],
+        warnings: [],
+      });
+      emitter.emit({ type: 'stage.failed', stage: stage.name, seconds, error, cancelled });
+      throw cancelled && !(e instanceof CancelledError) ? new CancelledError('cancelled', { cause: e }) : e;
     }
   }
-  return { reports };
 }

@@ -16,6 +16,7 @@ import { loadAnalyses } from '../select/load.js';
 import { select } from '../select/select.js';
 import { type DetectSpeechOptions, detectSpeech, speechDetector, vadParams } from '../speech/vad-stage.js';
 import { timelineFromSelection } from '../timeline/from-selection.js';
+import { throwIfCancelled } from '../util/errors.js';
 
 const vadKey = (hash: string, choice: DetectSpeechOptions) =>
   cacheKey('vad', { hash, detector: choice.detector ?? 'energy', params: vadParams(choice) });
@@ -40,24 +41,28 @@ export function vadFromIngest(layout: RunLayout, choice: DetectSpeechOptions): (
   };
 }
 
-/** Voice activity for every source with audio, cached by (media hash, detector, parameters). */
+/**
+ * Voice activity for every source with audio, cached by (media hash, detector, parameters). A cache entry is
+ * found by content: two inputs with the same bytes share it, so the artifact is stamped with its own source.
+ */
 export async function runVad(
   layout: RunLayout,
   db: MediaDb,
-  opts: { cache: boolean; vad?: DetectSpeechOptions },
+  opts: { cache: boolean; vad?: DetectSpeechOptions; signal?: AbortSignal },
 ): Promise<{ files: string[]; hits: number }> {
   const choice = opts.vad ?? {};
   const files: string[] = [];
   let hits = 0;
   for (const e of db.media) {
     if (!e.audio) continue;
+    throwIfCancelled(opts.signal);
     const key = vadKey(e.hash, choice);
     const source = join(layout.root, e.raw);
     const { value, hit } = await cached({ dir: layout.cache, disabled: !opts.cache }, key, VadSchema, () =>
-      detectSpeech(join(layout.root, e.audio!), { ...choice, source, hash: e.hash }),
+      detectSpeech(join(layout.root, e.audio!), { ...choice, source, hash: e.hash, signal: opts.signal }),
     );
     const file = perSourceArtifact(layout, db.media.length, 'vad', e.name);
-    await writeArtifact(file, VadSchema, value);
+    await writeArtifact(file, VadSchema, { ...value, source, hash: e.hash });
     files.push(file);
     if (hit) hits++;
   }
@@ -69,8 +74,9 @@ export async function runSelect(
   artifactsDir: string,
   rules: Rules,
   output: string,
+  media?: MediaDb,
 ): Promise<{ selection: Selection; inputs: string[] }> {
-  const { analyses, found } = await loadAnalyses(artifactsDir);
+  const { analyses, found } = await loadAnalyses(artifactsDir, media);
   const selection = await writeArtifact(output, SelectionSchema, select(analyses, rules));
   return { selection, inputs: found };
 }
@@ -105,6 +111,7 @@ export async function runExport(
   outDir: string,
   name: string,
   artifactsDir?: string,
+  opts: { signal?: AbortSignal } = {},
 ): Promise<{ written: WrittenOutput[]; skipped: { format: string; why: string }[] }> {
   const { EXPORTERS } = await loadExporters();
   const timeline = timelineFromSelection(sel, name);
@@ -117,7 +124,9 @@ export async function runExport(
       skipped.push({ format: f, why: 'no transcript' });
       continue;
     }
-    written.push(await writeOutput(outDir, `${name}${ex.ext}`, ex.write(timeline, { transcripts })));
+    const content = ex.write(timeline, { transcripts });
+    throwIfCancelled(opts.signal);
+    written.push({ ...(await writeOutput(outDir, `${name}${ex.ext}`, content)), format: f });
   }
   return { written, skipped };
 }

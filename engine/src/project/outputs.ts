@@ -16,6 +16,8 @@ const OutputsManifestSchema = z.object({
 
 export interface WrittenOutput {
   path: string;
+  /** Export format (mlt, kdenlive, …) or "render". */
+  format?: string;
   /** Where the user's edited version was saved before it was replaced. */
   backup?: string;
 }

@@ -7,6 +7,7 @@ import { cached, cacheKey, type StageCache } from '../project/cache.js';
 import type { RunLayout } from '../project/layout.js';
 import type { MediaDb } from '../schemas/media-db.js';
 import { type Sequences, SequencesSchema, SourceScenesSchema } from '../schemas/sequence.js';
+import { throwIfCancelled } from '../util/errors.js';
 import type { Progress } from '../util/progress.js';
 import { type DetectorChoice, detectorParams, detectScenes } from './detect.js';
 
@@ -25,13 +26,14 @@ export interface SceneJob {
 export async function detectAll(
   jobs: readonly SceneJob[],
   choice: DetectorChoice,
-  opts: { cache?: StageCache; statsDir?: string; progress?: Progress },
+  opts: { cache?: StageCache; statsDir?: string; progress?: Progress; signal?: AbortSignal },
 ): Promise<{ sequences: Sequences; hits: number }> {
   const params = detectorParams(choice);
   let hits = 0;
   const sources = [];
   for (const job of jobs) {
     if (!mainVideo(job.probe)) continue;
+    throwIfCancelled(opts.signal);
     const statsFile = opts.statsDir
       ? join(opts.statsDir, `${basename(job.source)}.${choice.detector}.stats.csv`)
       : undefined;
@@ -39,7 +41,12 @@ export async function detectAll(
     const cache =
       statsFile && !existsSync(statsFile) && opts.cache ? { ...opts.cache, disabled: true } : opts.cache;
     const detect = () =>
-      detectScenes(job.source, job.probe, { ...choice, statsFile, progress: opts.progress });
+      detectScenes(job.source, job.probe, {
+        ...choice,
+        statsFile,
+        progress: opts.progress,
+        signal: opts.signal,
+      });
     // Without a cache read the hash only names the result: compute it while decoding.
     const early = !cache || cache.disabled ? detect() : undefined;
     const hash = await Promise.all([job.hash, early]).then(([h]) => h);
@@ -67,14 +74,14 @@ export async function runScenes(
   layout: RunLayout,
   db: MediaDb,
   choice: DetectorChoice,
-  cache: boolean,
-  progress?: Progress,
+  o: { cache: boolean; progress?: Progress; signal?: AbortSignal },
 ) {
   const jobs = db.media.map((e) => ({ source: join(layout.root, e.raw), probe: e.probe, hash: e.hash }));
   const { sequences, hits } = await detectAll(jobs, choice, {
-    cache: { dir: layout.cache, disabled: !cache },
+    cache: { dir: layout.cache, disabled: !o.cache },
     statsDir: join(layout.artifacts, 'stats'),
-    progress,
+    progress: o.progress,
+    signal: o.signal,
   });
   const file = join(layout.artifacts, 'sequences.json');
   await writeArtifact(file, SequencesSchema, sequences);

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { EXPORT_FORMATS, type ExportFormat } from '../exporters/formats.js';
 
 const Backend = z.enum(['local', 'beam']);
 /** `lightning` is the legacy name of the Beam backend; accepted and normalised to `beam`. */
@@ -85,6 +86,10 @@ export const ConfigSchema = z
       .string()
       .optional()
       .describe('Selection rules file (rules.json); default: rules.json in the project folder'),
+    exports: z
+      .array(z.enum(EXPORT_FORMATS as [ExportFormat, ...ExportFormat[]]))
+      .default(['mlt', 'kdenlive', 'srt'])
+      .describe('Formats the pipeline writes into outputs/ (subtitles only when there is a transcript)'),
   })
   .strict();
 

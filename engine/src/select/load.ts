@@ -53,16 +53,18 @@ const sameSource = (artifactSource: string | undefined, runRoot: string, e: Medi
  */
 export async function loadAnalyses(
   artifactsDir: string,
+  /** The media to select from (a pipeline's inputs); default: every medium in the run's media.db.json. */
+  media?: MediaDb,
 ): Promise<{ analyses: SourceAnalysis[]; db: MediaDb; found: string[] }> {
   const runRoot = dirname(artifactsDir);
   const layout = runLayout(runRoot);
-  if (!existsSync(layout.mediaDb)) {
+  if (!media && !existsSync(layout.mediaDb)) {
     throw new UserError(
       `${layout.mediaDb}: not found`,
       `Is ${artifactsDir} the artifacts/ folder of a run? Run \`autoedit ingest <media> -o ${runRoot}\` first.`,
     );
   }
-  const db = await readArtifact(layout.mediaDb, MediaDbSchema);
+  const db = media ?? (await readArtifact(layout.mediaDb, MediaDbSchema));
   const found = new Set<string>();
   const seqFile = join(artifactsDir, 'sequences.json');
   const sequences = existsSync(seqFile) ? await readArtifact(seqFile, SequencesSchema) : undefined;

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { SpeechRange } from '../schemas/vad.js';
-import { UserError } from '../util/errors.js';
+import { CancelledError, UserError } from '../util/errors.js';
 
 /** Silero's own post-processing defaults (get_speech_timestamps). */
 export interface SileroParams {
@@ -38,6 +38,7 @@ export function defaultSileroModel(): string {
 export async function sileroProbabilities(
   pcm: Int16Array,
   modelPath = defaultSileroModel(),
+  signal?: AbortSignal,
 ): Promise<Float32Array> {
   if (!existsSync(modelPath))
     throw new UserError(
@@ -58,6 +59,10 @@ export async function sileroProbabilities(
   let state = new ort.Tensor('float32', new Float32Array(2 * 128), [2, 1, 128]);
   const sr = new ort.Tensor('int64', BigInt64Array.from([BigInt(SR)]), []);
   for (let w = 0; w < windows; w++) {
+    if (w % 1024 === 0 && signal?.aborted) {
+      await session.release();
+      throw new CancelledError();
+    }
     // Each window is prefixed with the last 64 samples of the previous one (zeros at the start).
     input.copyWithin(0, WINDOW, WINDOW + CONTEXT);
     if (w === 0) input.fill(0, 0, CONTEXT);

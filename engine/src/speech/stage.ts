@@ -16,7 +16,14 @@ import { findModel, type ModelLookup, ModelNotFoundError } from './whisper/model
 export async function runStt(
   layout: RunLayout,
   db: MediaDb,
-  o: { lookup: ModelLookup; language?: string; prompt?: string; cache: boolean; progress?: Progress },
+  o: {
+    lookup: ModelLookup;
+    language?: string;
+    prompt?: string;
+    cache: boolean;
+    progress?: Progress;
+    signal?: AbortSignal;
+  },
 ) {
   let modelPath: string;
   try {
@@ -47,6 +54,7 @@ export async function runStt(
       source: join(layout.root, e.raw),
       cache: { dir: layout.cache, disabled: !o.cache },
       progress: o.progress,
+      signal: o.signal,
     });
     const file = perSourceArtifact(layout, db.media.length, 'transcript', e.name);
     await writeArtifact(file, TranscriptSchema, tr);

@@ -8,7 +8,7 @@ import * as z from 'zod';
 import { cached, cacheKey, type StageCache } from '../project/cache.js';
 import { type Transcript, WordSchema } from '../schemas/transcript.js';
 import type { SpeechRange } from '../schemas/vad.js';
-import { UserError } from '../util/errors.js';
+import { throwIfCancelled, UserError } from '../util/errors.js';
 import type { Progress } from '../util/progress.js';
 import { type Chunk, mergeChunkWords, planChunks } from './chunks.js';
 import { energyVad } from './energy-vad.js';
@@ -45,6 +45,8 @@ export interface TranscribeOptions {
   hash?: string;
   /** The adapter: any Transcriber implementation (default: local whisper.cpp). */
   open?: (modelPath: string, id: string) => Promise<Transcriber>;
+  /** Cancels the transcription: worker processes are killed, finished windows stay cached. */
+  signal?: AbortSignal;
 }
 
 const ChunkWordsSchema = z.object({
@@ -93,7 +95,7 @@ async function findSpeech(pcm: Int16Array): Promise<SpeechRange[]> {
  * artifact, so a failure leaves no partial transcript.
  */
 export async function transcribeFile(file: string, o: TranscribeOptions): Promise<Transcript> {
-  const pcm = await decodePcm(file, { sampleRate: SR });
+  const pcm = await decodePcm(file, { sampleRate: SR, signal: o.signal });
   if (pcm.length === 0)
     throw new UserError(`${file}: the audio stream is empty (0 samples)`, 'Check the file plays.');
   const duration = pcm.length / SR;
@@ -116,7 +118,7 @@ export async function transcribeFile(file: string, o: TranscribeOptions): Promis
   const open =
     o.open ??
     ((p: string, id: string) =>
-      LocalWhisper.open(p, { threads, timeout: o.timeout, id }) as Promise<Transcriber>);
+      LocalWhisper.open(p, { threads, timeout: o.timeout, id, signal: o.signal }) as Promise<Transcriber>);
   const workers: Transcriber[] = [];
   const results: { chunk: Chunk; words: z.infer<typeof WordSchema>[]; language?: string }[] = [];
   // Progress in seconds of audio to transcribe, so the ETA moves within a window too.
@@ -135,6 +137,7 @@ export async function transcribeFile(file: string, o: TranscribeOptions): Promis
     const worker = async () => {
       let t: Transcriber | undefined;
       while (next < chunks.length) {
+        throwIfCancelled(o.signal);
         const chunk = chunks[next++]!;
         const key = cacheKey('stt-chunk', {
           hash,

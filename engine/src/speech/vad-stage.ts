@@ -1,5 +1,6 @@
 import { decodePcm } from '@autoedit/media';
 import type { Vad } from '../schemas/vad.js';
+import { UserError } from '../util/errors.js';
 import { ENERGY_VAD_DEFAULTS, EnergyVad, type EnergyVadParams } from './energy-vad.js';
 import {
   defaultSileroModel,
@@ -18,6 +19,15 @@ export interface DetectSpeechOptions {
   silero?: Partial<SileroParams> & { model?: string };
   source?: string;
   hash?: string;
+  signal?: AbortSignal;
+}
+
+/** Detector + threshold → options (the threshold means a level for energy, a probability for Silero). */
+export function vadChoice(detector: string, threshold?: number): DetectSpeechOptions {
+  if (detector !== 'energy' && detector !== 'silero')
+    throw new UserError(`unknown VAD detector "${detector}"`, 'Detectors: energy, silero.');
+  if (threshold === undefined) return { detector };
+  return detector === 'silero' ? { detector, silero: { threshold } } : { detector, energy: { threshold } };
 }
 
 /** Effective parameters (what the cache key and the artifact record). */
@@ -29,7 +39,7 @@ export function vadParams(o: DetectSpeechOptions): Record<string, unknown> {
 
 /** Decode a media or audio file (streamed, 16 kHz mono) and find its speech ranges. */
 export async function detectSpeech(file: string, opts: DetectSpeechOptions = {}): Promise<Vad> {
-  return detectSpeechPcm(await decodePcm(file, { sampleRate: SAMPLE_RATE }), opts);
+  return detectSpeechPcm(await decodePcm(file, { sampleRate: SAMPLE_RATE, signal: opts.signal }), opts);
 }
 
 /** Speech ranges of 16 kHz mono PCM already in memory. */
@@ -58,7 +68,7 @@ export function speechDetector(opts: DetectSpeechOptions = {}): {
       const speech = energy
         ? energy.finish()
         : speechFromProbabilities(
-            await sileroProbabilities(pcm, opts.silero?.model ?? defaultSileroModel()),
+            await sileroProbabilities(pcm, opts.silero?.model ?? defaultSileroModel(), opts.signal),
             pcm.length,
             params as unknown as SileroParams,
           );

@@ -1,102 +1,78 @@
-import { join, resolve } from 'node:path';
-import type { Command } from 'commander';
-import { loadConfig } from '../../config/load.js';
+import { resolve } from 'node:path';
+import { type Command, Option } from 'commander';
+import { EXPORT_FORMATS, type ExportFormat } from '../../exporters/formats.js';
 import { runPipeline } from '../../pipeline/pipeline.js';
-import { runLayout } from '../../project/layout.js';
-import { runScenes } from '../../scenes/stage.js';
-import { loadRules } from '../../select/rules-file.js';
-import { runStt } from '../../speech/stage.js';
-import { fileLogger } from '../../util/log.js';
+import type { StageName } from '../../schemas/events.js';
 import { action } from '../context.js';
-import { parseFormats } from './export.js';
-import { vadChoice } from './vad.js';
+import { flags, listArg } from '../flags.js';
 
 interface Flags {
   output: string;
-  skip?: string;
-  export: string;
-  render?: boolean;
+  skip?: StageName[];
+  only?: StageName[];
+  format?: ExportFormat[];
+  render?: boolean | string;
   rules?: string;
   model?: string;
+  wait?: number | true;
 }
 
 export function registerPipeline(program: Command): void {
   program
     .command('pipeline')
     .description('ingest → scenes → vad → stt → select → export (→ render) in one go, cached and resumable')
-    .argument('<inputs...>', 'media files, directories or glob patterns')
-    .requiredOption('-o, --output <dir>', 'run folder, e.g. runs/demo')
-    .option('--skip <stages>', 'comma-separated stages to skip: scenes, vad, stt, render')
-    .option(
-      '--export <formats>',
-      'export formats (mlt, kdenlive, edl, fcpxml, otio, srt, vtt)',
-      'mlt,kdenlive,srt',
+    .argument(
+      '[inputs...]',
+      'media files, directories or glob patterns (default: the media already in the run)',
     )
-    .option('--render', 'also render outputs/<name>.mp4 with ffmpeg')
-    .option(
-      '-r, --rules <file>',
-      'rules.json (default: rules.json in the run folder, else built-in defaults)',
+    .addOption(flags.output('run folder, e.g. runs/demo').makeOptionMandatory())
+    .addOption(flags.stages('--skip', 'comma-separated stages to skip: scenes, vad, stt, render'))
+    .addOption(
+      flags.stages('--only', 'run only these stages on the run (e.g. select,export after a rules edit)'),
     )
-    .option('-m, --model <path>', 'Whisper model file or folder for the stt stage')
+    .addOption(flags.formats().default(undefined, 'config exports: mlt,kdenlive,srt'))
+    .addOption(
+      new Option('--export <list>', 'alias of --format').argParser(listArg(EXPORT_FORMATS)).hideHelp(),
+    )
+    .option('--render [file]', 'also render the edit with ffmpeg (default outputs/<name>.mp4)')
+    .addOption(flags.rules())
+    .addOption(flags.model())
+    .addOption(flags.wait())
     .addHelpText(
       'after',
-      '\nExample:\n  $ autoedit pipeline interview.mp4 -o runs/interview --skip scenes --render',
+      `
+Progress goes to stderr; --json prints the result, --events prints the run's events as JSON lines
+(schema: @autoedit/engine/events.schema.json). Ctrl-C stops cleanly; the next run resumes from the cache.
+
+Examples:
+  $ autoedit pipeline interview.mp4 -o runs/interview --skip scenes --render
+  $ autoedit pipeline -o runs/interview --only select,export      after editing runs/interview/rules.json`,
     )
     .action(
-      action(async (ctx, inputs: string[], flags: Flags) => {
-        const layout = runLayout(flags.output);
-        const { config } = loadConfig({ projectDir: layout.root, configFile: ctx.globals.config });
-        const explicit = flags.rules ?? config.rules;
-        const { rules, file } = await loadRules(
-          explicit ? resolve(explicit) : join(layout.root, 'rules.json'),
-          !!explicit,
-        );
-        const logger = fileLogger(join(layout.logs, 'pipeline.jsonl'), { stage: 'pipeline' });
-        ctx.progress.line(`Rules: ${file ?? 'built-in defaults'}`);
-        const result = await runPipeline(inputs, {
-          runDir: layout.root,
-          rules,
-          exportFormats: parseFormats(flags.export),
-          render: !!flags.render,
-          skip: new Set(
-            (flags.skip ?? '')
-              .split(',')
-              .map((s) => s.trim())
-              .filter(Boolean),
-          ),
+      action(async (ctx, inputs: string[], f: Flags & { export?: ExportFormat[] }) => {
+        const runDir = resolve(f.output);
+        const { config } = ctx.config(runDir);
+        const result = await runPipeline({
+          runDir,
+          inputs: inputs.length ? inputs : undefined,
+          config,
+          rulesFile: f.rules,
+          skip: f.skip,
+          stages: f.only,
+          exports: f.format ?? f.export,
+          render: f.render,
+          model: f.model,
           cache: ctx.globals.cache,
-          vad: vadChoice(config.vad.detector, config.vad.threshold),
-          progress: ctx.progress,
-          logger,
-          scenes: (l, db, cache) =>
-            runScenes(
-              l,
-              db,
-              {
-                detector: config.scenes.detector,
-                threshold: config.scenes.threshold,
-                minSceneLen: config.scenes.min_scene_len,
-              },
-              cache,
-            ),
-          stt: (l, db, cache) =>
-            runStt(l, db, {
-              lookup: { explicit: flags.model, configured: config.stt.model_path, name: config.stt.model },
-              language: config.stt.language,
-              prompt: config.stt.prompt,
-              cache,
-            }),
+          signal: ctx.signal,
+          onEvent: ctx.onEvent,
+          lockWaitMs: f.wait === undefined ? 0 : f.wait === true ? Number.POSITIVE_INFINITY : f.wait * 1000,
         });
-        ctx.result({
-          ok: true,
-          run: result.run,
-          seconds: result.seconds,
-          stages: result.stages,
-          outputs: result.outputs,
-        });
+        const { selection: _s, ...summary } = result;
+        ctx.result({ ok: result.status === 'ok', ...summary });
         ctx.say(`\nDone in ${result.seconds.toFixed(2)} s. Outputs:`);
         for (const o of result.outputs) ctx.say(`  ${o.path}`);
-        return 0;
+        for (const f of result.failedInputs) ctx.say(`Not used: ${f.input}: ${f.error}`);
+        return result.exitCode;
       }),
     );
 }

@@ -3,18 +3,9 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config/load.js';
 import { writeArtifact } from '../../project/artifacts.js';
 import { VadSchema } from '../../schemas/vad.js';
-import { type DetectSpeechOptions, detectSpeech, type VadDetector } from '../../speech/vad-stage.js';
+import { detectSpeech, vadChoice } from '../../speech/vad-stage.js';
 import { UserError } from '../../util/errors.js';
 import { action } from '../context.js';
-
-/** Detector + threshold → options (the threshold means a level for energy, a probability for Silero). */
-export function vadChoice(detector: string, threshold?: number): DetectSpeechOptions {
-  if (detector !== 'energy' && detector !== 'silero')
-    throw new UserError(`unknown VAD detector "${detector}"`, 'Detectors: energy, silero.');
-  const d = detector as VadDetector;
-  if (threshold === undefined) return { detector: d };
-  return d === 'silero' ? { detector: d, silero: { threshold } } : { detector: d, energy: { threshold } };
-}
 
 export function registerVad(program: Command): void {
   program

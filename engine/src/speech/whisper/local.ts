@@ -43,6 +43,8 @@ export interface LocalWhisperOptions {
    * model on long audio is not.
    */
   timeout?: { baseMs: number; perSecondMs: number };
+  /** Kills the worker process (and so any transcription in progress). */
+  signal?: AbortSignal;
 }
 
 const DEFAULT_TIMEOUT = { baseMs: 60_000, perSecondMs: 10_000 };
@@ -95,7 +97,7 @@ export class LocalWhisper implements Transcriber {
       if (code) throw new UserError(`${modelPath}: cannot read the model file (${code})`);
       throw e;
     }
-    const child = spawnNodeWorker(workerScript());
+    const child = spawnNodeWorker(workerScript(), { signal: opts.signal });
     const w = new LocalWhisper(opts.id ?? basename(modelPath), info, modelPath, child, {
       threads: opts.threads ?? 2,
       timeout: opts.timeout ?? DEFAULT_TIMEOUT,

@@ -1,0 +1,85 @@
+import { InvalidArgumentError, Option } from 'commander';
+import { EXPORT_FORMATS, type ExportFormat } from '../exporters/formats.js';
+import { PIPELINE_STAGES, type StageName } from '../schemas/events.js';
+
+/**
+ * Every option that more than one command takes, defined once: a short flag means the same thing in every
+ * command, and a bad value is a usage error (exit 2) that names the flag (commander's InvalidArgumentError).
+ *
+ *   -o --output   -m --model   -r --rules   -t --threshold   -d --detector   -j --jobs
+ *   -l --lang     -p --prompt  -f --format  -n --name        -q --quiet (global)
+ */
+
+/** A number parser for an option: finite, within bounds, whole when asked. */
+export function numberArg(o: { min?: number; max?: number; integer?: boolean; above?: number } = {}) {
+  return (value: string): number => {
+    const n = Number(value);
+    const want = [
+      o.integer ? 'a whole number' : 'a number',
+      o.above !== undefined ? `above ${o.above}` : o.min !== undefined ? `≥ ${o.min}` : '',
+      o.max !== undefined ? `≤ ${o.max}` : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
+    if (
+      value.trim() === '' ||
+      !Number.isFinite(n) ||
+      (o.integer && !Number.isInteger(n)) ||
+      (o.min !== undefined && n < o.min) ||
+      (o.above !== undefined && n <= o.above) ||
+      (o.max !== undefined && n > o.max)
+    )
+      throw new InvalidArgumentError(`expected ${want}.`);
+    return n;
+  };
+}
+
+/** A comma-separated list whose items must be among `allowed`. */
+export function listArg<T extends string>(allowed: readonly T[]) {
+  return (value: string): T[] => {
+    const items = value
+      .split(',')
+      .map((s) => s.trim().toLowerCase())
+      .filter(Boolean);
+    const bad = items.filter((i) => !(allowed as readonly string[]).includes(i));
+    if (bad.length)
+      throw new InvalidArgumentError(
+        `unknown ${bad.map((b) => `"${b}"`).join(', ')}; allowed: ${allowed.join(', ')}.`,
+      );
+    return items as T[];
+  };
+}
+
+export const flags = {
+  output: (what: string) => new Option('-o, --output <path>', what),
+  model: () =>
+    new Option(
+      '-m, --model <path>',
+      'Whisper ggml model file or folder (default: config stt.model_path, $AUTOEDIT_MODELS, ~/.cache/autoedit/models)',
+    ),
+  rules: () =>
+    new Option(
+      '-r, --rules <file>',
+      'rules.json (default: config rules, else rules.json in the run folder, else defaults)',
+    ),
+  threshold: (what: string, bounds: { min?: number; max?: number } = { min: 0 }) =>
+    new Option('-t, --threshold <n>', what).argParser(numberArg(bounds)),
+  detector: (choices: readonly string[], what: string) =>
+    new Option('-d, --detector <name>', what).choices(choices),
+  jobs: (what: string) => new Option('-j, --jobs <n>', what).argParser(numberArg({ min: 1, integer: true })),
+  lang: () =>
+    new Option('-l, --lang <code>', 'spoken language (default: auto-detect, or config stt.language)'),
+  prompt: () => new Option('-p, --prompt <text>', 'initial prompt / vocabulary hint (names, jargon)'),
+  formats: (defaults?: string) =>
+    new Option('-f, --format <list>', `comma-separated: ${EXPORT_FORMATS.join(', ')}`)
+      .argParser(listArg<ExportFormat>(EXPORT_FORMATS))
+      .default(defaults ? listArg<ExportFormat>(EXPORT_FORMATS)(defaults) : undefined, defaults),
+  name: (what: string) => new Option('-n, --name <name>', what),
+  stages: (flag: string, what: string) =>
+    new Option(`${flag} <stages>`, what).argParser(listArg<StageName>(PIPELINE_STAGES)),
+  wait: () =>
+    new Option(
+      '--wait [seconds]',
+      'when another AutoEdit process holds the run folder, wait for it (default: stop at once with a message)',
+    ).argParser(numberArg({ min: 0 })),
+};
