@@ -225,8 +225,8 @@ describe('scene detection (PySceneDetect semantics, real ffmpeg)', () => {
     );
     assert.equal(forced.cached, 0);
     const bad = await cli(['cut', join(run, 'raw'), '-o', out, '--fade-method', 'sideways']);
-    assert.equal(bad.code, 1);
-    assert.match(bad.stderr, /--fade-method must be one of floor, ceiling/);
+    assert.equal(bad.code, 2, 'a usage error');
+    assert.match(bad.stderr, /--fade-method <m>.*Allowed choices are floor, ceiling/);
   });
 
   it('CLI: a non-video input is a clear per-file error', async () => {

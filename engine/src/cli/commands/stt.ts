@@ -1,6 +1,5 @@
 import { dirname, join, resolve } from 'node:path';
-import type { Command } from 'commander';
-import { loadConfig } from '../../config/load.js';
+import { type Command, Option } from 'commander';
 import { toSrt, toVtt, transcriptCues } from '../../exporters/subtitles.js';
 import { readArtifact, writeArtifact } from '../../project/artifacts.js';
 import { TranscriptSchema } from '../../schemas/transcript.js';
@@ -8,27 +7,21 @@ import { VadSchema } from '../../schemas/vad.js';
 import { transcribeFile } from '../../speech/transcribe.js';
 import { findModel } from '../../speech/whisper/models.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
-import { UserError } from '../../util/errors.js';
 import { action } from '../context.js';
+import { flags, numberArg } from '../flags.js';
 
 interface Flags {
   output: string;
   model?: string;
   lang?: string;
   prompt?: string;
-  window: string;
-  overlap: string;
-  jobs: string;
-  threads?: string;
+  window: number;
+  overlap: number;
+  jobs: number;
+  threads?: number;
   vad?: string;
   srt?: boolean;
   vtt?: boolean;
-}
-
-function positive(v: string, name: string): number {
-  const n = Number(v);
-  if (!(n > 0)) throw new UserError(`${name} must be a positive number, got "${v}"`);
-  return n;
 }
 
 export function registerStt(program: Command): void {
@@ -36,17 +29,28 @@ export function registerStt(program: Command): void {
     .command('stt')
     .description('transcribe speech locally with Whisper (whisper.cpp) → transcript.json with word timings')
     .argument('<input>', 'audio (runs/<id>/audio/x.wav) or any media file')
-    .requiredOption('-o, --output <file>', 'transcript.json to write')
-    .option(
-      '-m, --model <path>',
-      'ggml model file or folder (default: config stt.model_path, $AUTOEDIT_MODELS, ~/.cache/autoedit/models)',
+    .addOption(flags.output('transcript.json to write').makeOptionMandatory())
+    .addOption(flags.model())
+    .addOption(flags.lang())
+    .addOption(flags.prompt())
+    .addOption(
+      new Option('--window <seconds>', 'window length for long audio')
+        .argParser(numberArg({ min: 10 }))
+        .default(300),
     )
-    .option('-l, --lang <code>', 'spoken language (default: auto-detect, or config stt.language)')
-    .option('-p, --prompt <text>', 'initial prompt / vocabulary hint (names, jargon)')
-    .option('--window <seconds>', 'window length for long audio', '300')
-    .option('--overlap <seconds>', 'audio shared by neighbouring windows at each seam', '1')
-    .option('-j, --jobs <n>', 'windows transcribed in parallel (one worker process and model copy each)', '1')
-    .option('-t, --threads <n>', 'CPU threads per window (default: cores / jobs)')
+    .addOption(
+      new Option('--overlap <seconds>', 'audio shared by neighbouring windows at each seam')
+        .argParser(numberArg({ min: 0, max: 10 }))
+        .default(1),
+    )
+    .addOption(
+      flags.jobs('windows transcribed in parallel (one worker process and model copy each)').default(1),
+    )
+    .addOption(
+      new Option('--threads <n>', 'CPU threads per window (default: cores / jobs)').argParser(
+        numberArg({ min: 1, integer: true }),
+      ),
+    )
     .option('--vad <vad.json>', 'speech ranges from `autoedit vad` (default: Silero runs here)')
     .option('--srt', 'also write <output>.srt')
     .option('--vtt', 'also write <output>.vtt')
@@ -55,52 +59,54 @@ export function registerStt(program: Command): void {
       '\nExamples:\n  $ autoedit models pull base.en\n  $ autoedit stt runs/demo/audio/talk.mp4.wav -o runs/demo/artifacts/transcript.json --srt',
     )
     .action(
-      action(async (ctx, input: string, flags: Flags) => {
-        const { config } = loadConfig({ configFile: ctx.globals.config });
-        const modelPath = findModel({
-          explicit: flags.model,
-          configured: config.stt.model_path,
-          name: config.stt.model,
+      action(async (ctx, input: string, f: Flags) => {
+        const out = resolve(f.output);
+        return ctx.inRun('stt', [out, input], async ({ config }) => {
+          const modelPath = findModel({
+            explicit: f.model,
+            configured: config.stt.model_path,
+            name: config.stt.model,
+          });
+          const tr = await transcribeFile(resolve(input), {
+            modelPath,
+            language: f.lang ?? config.stt.language,
+            prompt: f.prompt ?? config.stt.prompt,
+            window: f.window,
+            overlap: f.overlap,
+            concurrency: f.jobs,
+            threads: f.threads,
+            speech: f.vad ? (await readArtifact(resolve(f.vad), VadSchema)).speech : undefined,
+            cache: { dir: join(dirname(out), 'cache'), disabled: !ctx.globals.cache },
+            progress: ctx.progress,
+            signal: ctx.signal,
+          });
+          await writeArtifact(out, TranscriptSchema, tr);
+          const written = [out];
+          const stem = out.replace(/\.json$/, '');
+          for (const [wanted, ext, format] of [
+            [f.srt, 'srt', toSrt],
+            [f.vtt, 'vtt', toVtt],
+          ] as const) {
+            if (!wanted) continue;
+            await writeFileAtomic(`${stem}.${ext}`, format(transcriptCues(tr)));
+            written.push(`${stem}.${ext}`);
+          }
+          const words = tr.segments.reduce((a, s) => a + s.words.length, 0);
+          ctx.result({
+            ok: true,
+            output: out,
+            written,
+            model: tr.model,
+            language: tr.language,
+            segments: tr.segments.length,
+            words,
+          });
+          ctx.say(
+            `${words} words in ${tr.segments.length} segment(s), language ${tr.language}, model ${tr.model}`,
+          );
+          for (const w of written) ctx.say(`Wrote ${w}`);
+          return 0;
         });
-        const out = resolve(flags.output);
-        const tr = await transcribeFile(resolve(input), {
-          modelPath,
-          language: flags.lang ?? config.stt.language,
-          prompt: flags.prompt ?? config.stt.prompt,
-          window: positive(flags.window, '--window'),
-          overlap: Number(flags.overlap) >= 0 ? Number(flags.overlap) : positive(flags.overlap, '--overlap'),
-          concurrency: Math.round(positive(flags.jobs, '--jobs')),
-          threads: flags.threads === undefined ? undefined : Math.round(positive(flags.threads, '--threads')),
-          speech: flags.vad ? (await readArtifact(resolve(flags.vad), VadSchema)).speech : undefined,
-          cache: { dir: join(dirname(out), 'cache'), disabled: !ctx.globals.cache },
-          progress: ctx.progress,
-        });
-        await writeArtifact(out, TranscriptSchema, tr);
-        const written = [out];
-        const stem = out.replace(/\.json$/, '');
-        for (const [wanted, ext, format] of [
-          [flags.srt, 'srt', toSrt],
-          [flags.vtt, 'vtt', toVtt],
-        ] as const) {
-          if (!wanted) continue;
-          await writeFileAtomic(`${stem}.${ext}`, format(transcriptCues(tr)));
-          written.push(`${stem}.${ext}`);
-        }
-        const words = tr.segments.reduce((a, s) => a + s.words.length, 0);
-        ctx.result({
-          ok: true,
-          output: out,
-          written,
-          model: tr.model,
-          language: tr.language,
-          segments: tr.segments.length,
-          words,
-        });
-        ctx.say(
-          `${words} words in ${tr.segments.length} segment(s), language ${tr.language}, model ${tr.model}`,
-        );
-        for (const w of written) ctx.say(`Wrote ${w}`);
-        return 0;
       }),
     );
 }
