@@ -226,9 +226,9 @@ function planStages(o: RunPipelineOptions): { planned: StageName[]; skip: Map<St
         `--skip: the ${s} stage cannot be skipped`,
         'Later stages need it; skip only scenes, vad, stt or render.',
       );
-    skip.set(s, 'skipped on request');
+    skip.set(s, 'on request');
   }
-  if (!o.stages && !o.render) skip.set('render', 'not requested (use --render)');
+  if (!o.stages && !o.render) skip.set('render', 'not requested; use --render');
   return { planned, skip };
 }
 
