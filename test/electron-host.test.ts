@@ -24,7 +24,7 @@ describe('the engine hosted by Electron (VS Code extension host)', function () {
 
   it('starts its Node worker (whisper.cpp) with ELECTRON_RUN_AS_NODE when process.execPath is not Node', async () => {
     const log = join(dir, 'electron-starts.log');
-    const fixtures = join(REPO, 'test', 'fixtures');
+    const fixtures = join(REPO, 'test', 'electron-host');
     const { stdout } = await exec(
       process.execPath,
       [
