@@ -29,7 +29,12 @@ export { DETECTORS, type DetectorChoice, type DetectorName, detectScenes } from 
 export { detectAll, runScenes, type SceneJob } from './scenes/stage.js';
 // Schemas (zod) of every artifact, the config, the rules and the events, and their JSON Schemas.
 export * from './schemas/index.js';
-export { eventsJsonSchema, rulesJsonSchema } from './schemas/json-schema.js';
+export {
+  eventsJsonSchema,
+  rulesJsonSchema,
+  stringifySchema,
+  sttServiceJsonSchema,
+} from './schemas/json-schema.js';
 export { loadAnalyses } from './select/load.js';
 export { loadRules } from './select/rules-file.js';
 export { type SourceAnalysis, select } from './select/select.js';
@@ -40,9 +45,11 @@ export {
   findModel,
   KNOWN_MODELS,
   LocalWhisper,
+  type LocalWhisperOptions,
   listModels,
   type ModelLookup,
   ModelNotFoundError,
+  modelDigest,
   pullModel,
   type TranscribeCallOptions,
   type TranscribeOptions,
@@ -50,9 +57,17 @@ export {
   transcribeFile,
   userModelDir,
   type VadDetector,
+  wordsToSegments,
 } from './speech/index.js';
 export { runStt } from './speech/stage.js';
 export { vadChoice } from './speech/vad-stage.js';
+export {
+  SIGNED_URL_PARAMS,
+  type SignedUrlCheck,
+  signUrl,
+  urlSignatureKind,
+  verifySignedUrl,
+} from './storage/signed-url.js';
 export { timelineFromSelection } from './timeline/from-selection.js';
 export {
   clipLength,

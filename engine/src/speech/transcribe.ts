@@ -66,7 +66,7 @@ const DigestSchema = z.object({
  * sha256 of the model file, remembered in the cache by (path, size, mtime): hashing a 500 MB model on every
  * run would cost more than transcribing a short clip.
  */
-async function modelDigest(path: string, cache: StageCache | undefined): Promise<string> {
+export async function modelDigest(path: string, cache?: StageCache): Promise<string> {
   const st = await stat(path).catch(() => undefined);
   if (!st?.isFile()) return 'sha256:unreadable';
   const key = cacheKey('model-digest', { path: resolve(path), size: st.size, mtime: st.mtimeMs });
