@@ -100,12 +100,14 @@ function checkSignature(u: URL, policy: FetchPolicy): void {
       'audio_url must be a signed URL (an S3 presigned URL or an AutoEdit signed URL)',
     );
   }
+  // A signature we can check is checked first: a forged URL is refused as forged, whatever its expiry.
+  if (sig.kind === 'autoedit' && policy.signingKeys?.length) {
+    const checks = policy.signingKeys.map((k) => verifySignedUrl(u, k));
+    if (!checks.some((c) => c.ok || c.reason === 'expired'))
+      throw refuse(403, 'url_bad_signature', 'the AutoEdit signature of audio_url does not verify');
+  }
   if (sig.expires !== undefined && (!Number.isFinite(sig.expires) || sig.expires * 1000 < Date.now()))
     throw refuse(400, 'url_expired', 'the signed audio_url has expired');
-  if (sig.kind === 'autoedit' && policy.signingKeys?.length) {
-    const ok = policy.signingKeys.some((k) => verifySignedUrl(u, k).ok);
-    if (!ok) throw refuse(403, 'url_bad_signature', 'the AutoEdit signature of audio_url does not verify');
-  }
 }
 
 /** The S3-style error code in an XML error body, if any (e.g. SignatureDoesNotMatch, AccessDenied). */
