@@ -20,6 +20,9 @@ export class S3ChunkStore implements ChunkStore {
   ) {}
 
   static open(plan: S3StorePlan): S3ChunkStore {
+    // The SDK warns on Node 20 that its releases after January 2027 will need Node 22; the version
+    // package-lock.json pins runs on Node 20, which AutoEdit supports: the documented switch silences it.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     const { S3Client } = s3sdk();
     const client = new S3Client({
       region: plan.region,
