@@ -32,7 +32,7 @@ export default {
       ...['--requests', '300', '--clients', '16', '--unique', '0', '--seconds', '5'],
     ]),
   ],
-  notes: (rows, { outDir }) =>
+  notes: (_rows, { outDir }) =>
     Object.fromEntries(
       ['unique', 'cached'].map((k) => [k, JSON.parse(readFileSync(join(outDir, `${k}.json`), 'utf8'))]),
     ),
