@@ -12,6 +12,7 @@ import {
   VadSchema,
 } from '@autoedit/engine';
 import { after, before, describe, it } from 'mocha';
+import { cli } from '../../engine/test/helpers/cli.js';
 import { samples } from '../../engine/test/helpers/samples.js';
 import { sharedFile } from '../../engine/test/helpers/shared.js';
 import { beamTranscript, localTranscript, longTalk, plan, WINDOW, words } from '../helpers/beam.js';
@@ -98,6 +99,33 @@ describe('Beam backend through the real stt-service: word for word what the loca
       assert.ok(words(local).length > 0);
       assert.deepEqual(words(tr), words(local));
       assert.ok((await readFile(join(runDir, 'outputs', 'run.mlt'), 'utf8')).includes('<mlt'));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('autoedit stt --backend beam: the CLI sends the windows to the service and says where they ran', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'autoedit-beam-cli-'));
+    try {
+      const model = await tinyWhisper();
+      await writeFile(
+        join(dir, 'config.yaml'),
+        'beam:\n  base_url: ${AUTOEDIT_BEAM_URL}\n  api_key: ${KEY}\n',
+      );
+      const out = join(dir, 'transcript.json');
+      const r = await cli(
+        ['--json', 'stt', longTalk(3), '--backend', 'beam', '-m', model, '-l', 'en', '-o', out],
+        {
+          cwd: dir,
+          env: { AUTOEDIT_BEAM_URL: svc.url, KEY },
+        },
+      );
+      assert.equal(r.code, 0, r.stderr);
+      const res = JSON.parse(r.stdout) as { backend: string; windows: { ran: string }[]; model: string };
+      assert.equal(res.backend, 'beam');
+      assert.ok(res.windows.length >= 1 && res.windows.every((w) => w.ran === 'beam:default'));
+      assert.match(res.model, /^ggml-tiny-random\.en\.bin@[0-9a-f]{12}$/);
+      assert.ok((await readArtifact(out, TranscriptSchema)).segments.length > 0);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
