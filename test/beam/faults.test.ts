@@ -157,4 +157,27 @@ describe('Beam backend under faults: retries, failover, local fallback, nothing 
       broken.close();
     }
   });
+
+  it('a deployment still loading its model (scaled to zero) is waited for; one that cannot be reached makes a local run, said so', async () => {
+    const cold = await startService({ STT_FETCH_ALLOW: '127.0.0.1', NO_WAIT: '1' });
+    try {
+      const first = await fetch(`${cold.url}/healthz`);
+      const { tr, backend } = await beamTranscript(
+        file,
+        plan([{ name: 'cold', baseUrl: cold.url }], { coldStartS: 60 }),
+      );
+      assert.ok([200, 503].includes(first.status));
+      assert.ok(backend.report.every((w) => w.ran === 'beam:cold'));
+      assert.deepEqual(words(tr), words(await localTranscript(file)));
+    } finally {
+      await cold.close();
+    }
+    // Nothing listens there: no waiting, every window runs locally and the run says why.
+    const gone = await faultyProxy(svc.url, () => 'pass');
+    gone.close();
+    const { tr, backend } = await beamTranscript(file, plan([{ name: 'gone', baseUrl: gone.url }]));
+    assert.deepEqual(words(tr), words(await localTranscript(file)));
+    assert.ok(backend.report.every((w) => w.ran === 'local'));
+    assert.match(backend.summary().warnings[0] ?? '', /transcribed locally — .*gone: ECONNREFUSED/);
+  });
 });

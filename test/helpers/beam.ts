@@ -58,6 +58,7 @@ export function plan(accounts: BeamAccount[], o: Partial<BeamPlan> = {}): BeamPl
     overlapS: 1,
     maxRequestS: 600,
     fallback: 'local',
+    coldStartS: 10,
     storage,
     ...o,
   };

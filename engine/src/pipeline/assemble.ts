@@ -98,6 +98,7 @@ export function beamPlan(config: Config): BeamPlan {
     overlapS: b.overlap_s ?? 1,
     maxRequestS: b.max_request_s ?? 600,
     fallback: b.fallback ?? 'local',
+    coldStartS: b.cold_start_s ?? 120,
     storage: storagePlan(config.storage),
   };
 }

@@ -76,6 +76,12 @@ export const BeamSchema = z
       .enum(['local', 'none'])
       .optional()
       .describe('A window Beam could not transcribe: run it locally (default) or fail'),
+    cold_start_s: z
+      .number()
+      .min(0)
+      .max(1800)
+      .optional()
+      .describe('How long to wait for a deployment scaled to zero to load its model (default 120)'),
   })
   .strict();
 

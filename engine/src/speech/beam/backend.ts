@@ -27,6 +27,8 @@ export interface BeamPlan {
   maxRequestS: number;
   /** What a window that Beam could not transcribe does: run locally, or fail the stage. */
   fallback: 'local' | 'none';
+  /** How long to wait for a deployment that scales to zero to load its model, at the start of a run. */
+  coldStartS: number;
   storage: StoragePlan;
 }
 
@@ -85,7 +87,7 @@ export class BeamBackend {
     }
     let model: { id: string; digest: string };
     try {
-      const { health } = await client.health(o.signal);
+      const { health } = await client.health(o.signal, plan.coldStartS * 1000);
       if (!health.model)
         throw new BeamUnavailableError(`the service reports no model (status ${health.status})`, []);
       model = { id: health.model, digest: `beam:${health.model}` };
@@ -131,7 +133,7 @@ export class BeamBackend {
     const signal = opts.signal ?? this.signal;
     let why: string;
     let attempts: Attempt[] = [];
-    if (seconds > this.plan.maxRequestS + 1) {
+    if (seconds > this.plan.maxRequestS + this.plan.overlapS) {
       why = `window of ${seconds.toFixed(0)} s is over beam.max_request_s (${this.plan.maxRequestS} s)`;
     } else {
       const wav = Buffer.concat([
@@ -146,7 +148,13 @@ export class BeamBackend {
       );
       try {
         const r = await this.client.transcribe(
-          { audio_url: stored.url, lang: opts.language, prompt: opts.prompt, offset, words: true },
+          {
+            audio_url: stored.url,
+            lang: opts.language?.toLowerCase(),
+            prompt: opts.prompt,
+            offset,
+            words: true,
+          },
           signal,
         );
         attempts = r.attempts;

@@ -129,6 +129,17 @@ export class BeamClient {
         throw new Error(`no answer within ${Math.round(this.o.timeoutMs / 1000)} s (cancelled)`);
       throw new Error(`the answer broke off (${(e as Error).message})`);
     }
+    if (res.statusCode === 503 && path === '/healthz') {
+      // The service's own "still loading" answer is a health report like any other.
+      const loading = (() => {
+        try {
+          return SttHealthSchema.safeParse(JSON.parse(text));
+        } catch {
+          return undefined;
+        }
+      })();
+      if (loading?.success) return loading.data;
+    }
     if (res.statusCode < 200 || res.statusCode >= 300) {
       let message = text.slice(0, 300);
       try {
@@ -166,19 +177,35 @@ export class BeamClient {
     return soonest;
   }
 
-  /** GET /healthz on the first account that answers: the model the service runs. */
-  async health(signal?: AbortSignal): Promise<{ account: string; health: SttHealth }> {
-    const errors: string[] = [];
-    for (const [i, a] of this.o.accounts.entries()) {
-      try {
-        const h = SttHealthSchema.parse(await this.call(a, 'GET', '/healthz', undefined, signal));
-        return { account: this.o.accounts[i]!.name, health: h };
-      } catch (e) {
-        if (signal?.aborted) throw e;
-        errors.push(`${a.name}: ${(e as Error).message}`);
+  /**
+   * GET /healthz until an account has its model loaded: the model the service runs. A deployment that
+   * scales to zero answers 503 (loading), 5xx or slowly while a container starts, so those are polled for
+   * up to `coldStartMs`; refused connections, unknown hosts and refused credentials end the wait at once.
+   */
+  async health(signal?: AbortSignal, coldStartMs = 120_000): Promise<{ account: string; health: SttHealth }> {
+    const deadline = Date.now() + coldStartMs;
+    for (;;) {
+      const errors: string[] = [];
+      let worthWaiting = false;
+      for (const a of this.o.accounts) {
+        try {
+          const h = SttHealthSchema.parse(await this.call(a, 'GET', '/healthz', undefined, signal));
+          if (h.model_loaded) return { account: a.name, health: h };
+          errors.push(`${a.name}: model ${h.status}`);
+          worthWaiting ||= h.status === 'loading';
+        } catch (e) {
+          if (signal?.aborted) throw e;
+          const status = e instanceof HttpStatusError ? e.status : undefined;
+          errors.push(`${a.name}: ${(e as Error).message}`);
+          worthWaiting ||=
+            (status !== undefined && (status >= 500 || status === 429 || status === 408)) ||
+            /no answer within/.test((e as Error).message);
+        }
       }
+      if (!worthWaiting || Date.now() + 2000 > deadline)
+        throw new BeamUnavailableError(`no Beam account is ready (${errors.join('; ')})`, []);
+      await sleep(2000, signal);
     }
-    throw new BeamUnavailableError(`no Beam account answers /healthz (${errors.join('; ')})`, []);
   }
 
   /** POST /transcribe with retries, backoff and failover; the answer is checked against the contract. */
