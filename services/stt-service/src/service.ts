@@ -216,7 +216,9 @@ export function createSttService(o: SttServiceOptions): SttService {
         cached,
       });
     } catch (e) {
-      if (deadline.aborted && !(e instanceof HttpError && e.status < 500)) throw timedOut();
+      if (ctx.signal.aborted)
+        throw new HttpError(499, 'cancelled', 'the client went away; the job was cancelled');
+      if (deadline.aborted) throw timedOut();
       if (e instanceof HttpError) metrics.inc('refused_total', { code: e.code });
       throw e;
     }
