@@ -28,7 +28,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
   say "installing ${missing[*]} with apt-get"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # Wait for a lock another apt/dpkg holds (unattended upgrades, a parallel install) instead of failing.
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null
 fi
 
 # npm packages. onnxruntime-node's install script would try to download CUDA libraries: skip it (the CPU

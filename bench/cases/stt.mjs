@@ -26,20 +26,12 @@ export default {
   description: 'autoedit stt: real-time factor and peak memory per model (jfk.wav 11 s; 2 min of speech)',
   reps: 3,
   async setup({ repo, shared, outDir }) {
-    const jfk = join(shared, 'media/speech/jfk.wav');
-    if (!existsSync(jfk)) return { skip: `${jfk} is absent` };
+    const jfk = join(repo, 'test/fixtures/media/speech/jfk.wav');
     const tiny = join(outDir, 'ggml-tiny-random.en.bin');
     if (!existsSync(tiny))
       execFileSync(
         'node',
-        [
-          '--conditions=source',
-          '--import',
-          'tsx',
-          join(repo, 'engine/scripts/make-test-model.ts'),
-          tiny,
-          shared,
-        ],
+        ['--conditions=source', '--import', 'tsx', join(repo, 'engine/scripts/make-test-model.ts'), tiny],
         { cwd: repo },
       );
     execFileSync('node', [join(repo, 'samples/generate.mjs')], { cwd: repo, stdio: 'ignore' });

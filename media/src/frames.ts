@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { MissingToolError } from './errors.js';
 import { finished, spawnStream } from './exec.js';
 import type { Rational } from './rational.js';
 
@@ -155,6 +156,8 @@ export async function streamFrames(
   try {
     await finished('ffmpeg', args, child);
   } catch (e) {
+    // A cancelled decode or a missing ffmpeg is not a truncated file: never return it as a partial result.
+    if (opts.signal?.aborted || e instanceof MissingToolError) throw e;
     const code = (e as { exitCode?: number }).exitCode;
     error = warnings.at(-1) ?? `ffmpeg exited with code ${code ?? '?'}`;
   }

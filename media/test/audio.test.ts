@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import { sample, samples } from '../../engine/test/helpers/samples.js';
-import { sharedFile } from '../../engine/test/helpers/shared.js';
+import { fixture } from '../../engine/test/helpers/shared.js';
 import { decodePcm, extractAudio, parseWav, run, wavHeader } from '../src/index.js';
 
 describe('audio extraction and WAV (real ffmpeg)', () => {
@@ -39,9 +39,9 @@ describe('audio extraction and WAV (real ffmpeg)', () => {
 
   it('reads WAVs written by ffmpeg directly, and falls back to ffmpeg for other rates and formats', async () => {
     const direct = join(dir, 'direct.wav');
-    await extractAudio(sharedFile('media/speech/jfk.wav'), direct);
+    await extractAudio(fixture('media/speech/jfk.wav'), direct);
     const fromFile = await decodePcm(direct);
-    const fromFfmpeg = await decodePcm(sharedFile('media/speech/jfk.wav'));
+    const fromFfmpeg = await decodePcm(fixture('media/speech/jfk.wav'));
     assert.deepEqual(fromFile, fromFfmpeg);
     // 8 kHz asked of a 16 kHz WAV: resampled by ffmpeg, not misread.
     const eight = await decodePcm(direct, { sampleRate: 8000 });

@@ -16,7 +16,7 @@ describe('Beam backend under faults: retries, failover, local fallback, nothing 
   before(async () => {
     samples();
     svc = await startService({ STT_FETCH_ALLOW: '127.0.0.1' });
-    file = longTalk(3);
+    file = longTalk(2);
     await localTranscript(file);
   });
   after(() => svc?.close());

@@ -58,7 +58,7 @@ describe('Beam backend with S3 storage (S3-compatible server on 127.0.0.1)', fun
   });
 
   it('chunks go through S3 presigned URLs: the same words as the local backend, and no chunk is left in the bucket', async () => {
-    const file = longTalk(3);
+    const file = longTalk(2);
     const { tr, backend } = await beamTranscript(
       file,
       plan([{ name: 'a', baseUrl: svc.url }], { storage: storage() }),

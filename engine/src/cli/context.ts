@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { type LoadedConfig, loadConfig } from '../config/load.js';
+import { findRunDir } from '../project/layout.js';
+import { withRunLock } from '../project/lock.js';
 import type { RunEvent } from '../schemas/events.js';
 import { EXIT, errorInfo } from '../util/errors.js';
 import { lineProgress, type Progress, silentProgress, ttyProgress } from '../util/progress.js';
@@ -24,6 +26,15 @@ export interface CommandContext {
   signal: AbortSignal;
   /** The effective configuration for a command working on `projectDir` (its config.yaml applies). */
   config(projectDir?: string): LoadedConfig;
+  /**
+   * Run `fn` on the run folder the given paths belong to (if any): with that run's config.yaml, holding its
+   * lock, so two commands never write one run at once.
+   */
+  inRun<T>(
+    command: string,
+    paths: (string | undefined)[],
+    fn: (run: { runDir?: string; config: LoadedConfig['config'] }) => Promise<T>,
+  ): Promise<T>;
   /** Where a run's events go: JSON lines on stdout with --events, else progress lines on stderr. */
   onEvent(event: RunEvent): void;
   /** Human output (stdout); suppressed with --json and --events. */
@@ -65,6 +76,12 @@ export function contextFor(cmd: Command): CommandContext {
     progress,
     signal,
     config: (projectDir) => loadConfig({ projectDir, configFile: globals.config }),
+    async inRun(command, paths, fn) {
+      const runDir = findRunDir(...paths);
+      const { config } = loadConfig({ projectDir: runDir, configFile: globals.config });
+      if (!runDir) return fn({ config });
+      return withRunLock(runDir, { command: `autoedit ${command}`, signal }, () => fn({ runDir, config }));
+    },
     onEvent: (event) => {
       if (globals.events) process.stdout.write(`${JSON.stringify(event)}\n`);
       else printer(event);

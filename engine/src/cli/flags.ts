@@ -51,7 +51,7 @@ export function listArg<T extends string>(allowed: readonly T[]) {
 }
 
 export const flags = {
-  output: (what: string) => new Option('-o, --output <path>', what),
+  output: (what: string, arg: 'file' | 'dir' = 'file') => new Option(`-o, --output <${arg}>`, what),
   model: () =>
     new Option(
       '-m, --model <path>',

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { z } from 'zod';
 import { type Config, ConfigSchema } from '../schemas/config.js';
 import { UserError } from '../util/errors.js';
@@ -155,11 +155,29 @@ export function loadConfig(opts: LoadConfigOptions = {}): LoadedConfig {
     const doc = readYaml(f, env);
     const check = ConfigSchema.safeParse(doc);
     if (!check.success) throw explain(f, check.error);
-    merged = deepMerge(merged, doc);
+    merged = deepMerge(merged, relativeToFile(doc, f));
   }
   const result = ConfigSchema.safeParse(merged);
   if (!result.success) throw explain(files.at(-1) ?? 'environment', result.error);
   return { config: result.data, files };
+}
+
+/** File paths a config file names, as the keys that hold them. */
+const PATH_KEYS: readonly (readonly string[])[] = [['rules'], ['stt', 'model_path']];
+
+/** A config file's relative paths mean "beside this file", wherever the command runs from. */
+function relativeToFile(doc: Record<string, unknown>, file: string): Record<string, unknown> {
+  const out = structuredClone(doc);
+  for (const path of PATH_KEYS) {
+    let node: Record<string, unknown> | undefined = out;
+    for (const k of path.slice(0, -1))
+      node = isObject(node?.[k]) ? (node[k] as Record<string, unknown>) : undefined;
+    const key = path.at(-1)!;
+    const v = node?.[key];
+    if (node && typeof v === 'string' && v !== '' && !v.startsWith('~'))
+      node[key] = resolve(dirname(file), v);
+  }
+  return out;
 }
 
 const SECRET = /(key|token|secret|password)/i;

@@ -1,6 +1,14 @@
 import { copyFile, lstat, mkdir, readlink, rm, stat, symlink } from 'node:fs/promises';
 import { basename, extname, join, relative } from 'node:path';
-import { extractAudio, mainVideo, makeProxy, type Probe, probe, produceAtomically } from '@autoedit/media';
+import {
+  extractAudio,
+  MissingToolError,
+  mainVideo,
+  makeProxy,
+  type Probe,
+  probe,
+  produceAtomically,
+} from '@autoedit/media';
 import { readArtifact, writeArtifact } from '../project/artifacts.js';
 import { ensureRunDirs, type RunLayout, runLayout } from '../project/layout.js';
 import { type MediaDb, MediaDbSchema, type MediaEntry } from '../schemas/media-db.js';
@@ -270,6 +278,8 @@ export async function ingest(inputs: readonly string[], opts: IngestOptions): Pr
       progress.line(`${mark} ${basename(file)}: ${note} (${item.seconds.toFixed(2)} s)`);
       return item;
     } catch (error) {
+      // Cancelling, or a tool that is not installed, stops the whole ingest: neither is this file's fault.
+      if (opts.signal?.aborted || error instanceof MissingToolError) throw error;
       const message = errorMessage(error).replace(`${file}: `, '');
       failed.push({ input: file, error: message });
       log.log('error', 'ingest.failed', { input: file, error: message });

@@ -69,6 +69,13 @@ export interface PipelineResult extends RunFinished {
   selection?: Selection;
 }
 
+/** What a run produced, kept as it goes so that a failed or cancelled run still reports it. */
+interface RunRecord {
+  stages: StageReport[];
+  outputs: WrittenOutput[];
+  failedInputs: { input: string; error: string }[];
+}
+
 /** Everything the stages share during one run. */
 interface Ctx {
   layout: RunLayout;
@@ -77,12 +84,13 @@ interface Ctx {
   rules: Rules;
   cache: boolean;
   outputs: { dir: string; name: string };
-  renderTo?: string;
+  renderTo: string;
   runsVad: boolean;
+  record: RunRecord;
+  /** Set by ingest (or read from the run when ingest does not run). */
   db?: MediaDb;
+  /** Set by select (or read from the run when select does not run). */
   selection?: Selection;
-  written: WrittenOutput[];
-  failedInputs: { input: string; error: string }[];
 }
 
 const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
@@ -109,7 +117,7 @@ const STAGES: readonly Stage<Ctx>[] = [
         // Load the exporters while ffmpeg decodes (the export stage awaits the same promise).
         onMediaWork: () => void loadExporters().catch(() => {}),
       });
-      c.failedInputs.push(...r.failed);
+      c.record.failedInputs.push(...r.failed);
       if (r.items.length === 0) {
         throw new UserError(
           `no usable media among the inputs: ${r.failed.map((f) => `${f.input}: ${f.error}`).join('; ')}`,
@@ -186,7 +194,7 @@ const STAGES: readonly Stage<Ctx>[] = [
         c.layout.artifacts,
         { signal },
       );
-      c.written.push(...r.written);
+      c.record.outputs.push(...r.written);
       return {
         summary: r.written.map((w) => basename(w.path)).join(', ') || 'nothing written',
         outputs: r.written.map((w) => w.path),
@@ -203,9 +211,9 @@ const STAGES: readonly Stage<Ctx>[] = [
   {
     name: 'render',
     async run(c, { signal }) {
-      const out = c.renderTo!;
+      const out = c.renderTo;
       const r = await renderSelection(c.selection!, out, { signal });
-      c.written.push({ path: out, format: 'render' });
+      c.record.outputs.push({ path: out, format: 'render' });
       return { summary: `${out} (${secs(r.seconds)})`, outputs: [out], cached: false };
     },
   },
@@ -230,9 +238,9 @@ function planStages(o: RunPipelineOptions): { planned: StageName[]; skip: Map<St
         `--skip: the ${s} stage cannot be skipped`,
         'Later stages need it; skip only scenes, vad, stt or render.',
       );
-    skip.set(s, 'skipped on request');
+    skip.set(s, 'on request');
   }
-  if (!o.stages && !o.render) skip.set('render', 'not requested (use --render)');
+  if (!o.stages && !o.render) skip.set('render', 'not requested; use --render');
   return { planned, skip };
 }
 
@@ -257,6 +265,47 @@ async function loadEarlierResults(c: Ctx, planned: readonly StageName[]): Promis
  * Reports every step through `onEvent`; resolves with the run's result (status `partial` when some inputs
  * could not be used), rejects with the error that stopped it (a CancelledError when cancelled).
  */
+/** The run's shared context, once the run folder is locked: rules, outputs and the plan. */
+async function contextFor(
+  opts: RunPipelineOptions,
+  layout: RunLayout,
+  config: Config,
+  plan: PipelinePlan,
+  skip: ReadonlyMap<StageName, string>,
+  record: RunRecord,
+): Promise<Ctx & { rulesFile?: string }> {
+  const explicitRules = opts.rulesFile ?? config.rules;
+  const { rules, file } = opts.rules
+    ? { rules: opts.rules, file: undefined }
+    : await loadRules(
+        explicitRules ? resolve(explicitRules) : join(layout.root, 'rules.json'),
+        !!explicitRules,
+      );
+  const outputs = {
+    dir: resolve(opts.outputs?.dir ?? layout.outputs),
+    name: opts.outputs?.name ?? basename(layout.root),
+  };
+  return {
+    layout,
+    inputs: opts.inputs,
+    plan,
+    rules,
+    rulesFile: file,
+    cache: opts.cache !== false,
+    outputs,
+    renderTo:
+      typeof opts.render === 'string' ? resolve(opts.render) : join(outputs.dir, `${outputs.name}.mp4`),
+    runsVad: !skip.has('vad'),
+    record,
+  };
+}
+
+/**
+ * ingest → scenes → vad → stt → select → export (→ render) on one run folder, holding its lock. Every stage is
+ * cached by content hash, so a re-run (after a crash, a cancel, or a changed rule) redoes only what changed.
+ * Reports every step through `onEvent`; resolves with the run's result (status `partial` when some inputs
+ * could not be used), rejects with the error that stopped it (a CancelledError when cancelled).
+ */
 export async function runPipeline(opts: RunPipelineOptions): Promise<PipelineResult> {
   const t0 = performance.now();
   const layout = runLayout(opts.runDir);
@@ -266,29 +315,19 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<PipelineRes
     opts.onEvent,
     fileLogger(join(layout.logs, 'pipeline.jsonl'), { stage: 'pipeline' }),
   );
-  const reports: StageReport[] = [];
-  const ctx: Partial<Ctx> & { written: WrittenOutput[]; failedInputs: Ctx['failedInputs'] } = {
-    written: [],
-    failedInputs: [],
-  };
-  const finish = (
-    body: Omit<
-      RunFinished,
-      'type' | 'runId' | 'run' | 'time' | 'seconds' | 'stages' | 'outputs' | 'failedInputs'
-    >,
-  ) =>
+  const record: RunRecord = { stages: [], outputs: [], failedInputs: [] };
+  const finish = (body: Pick<RunFinished, 'status' | 'exitCode' | 'error'>) =>
     emitter.emit({
       type: 'run.finished',
       ...body,
       seconds: (performance.now() - t0) / 1000,
-      stages: reports,
-      outputs: ctx.written,
-      failedInputs: ctx.failedInputs,
+      ...record,
     }) as RunFinished;
   let lock: RunLock | undefined;
   try {
     const { planned, skip } = planStages(opts);
     const config = opts.config ?? loadConfig({ projectDir: layout.root }).config;
+    // Before the lock: a configuration that cannot work fails without touching the run folder.
     const plan = planFromConfig(config, { model: opts.model, exports: opts.exports, backend: opts.backend });
     lock = await lockRun(layout.root, {
       command: opts.command ?? 'autoedit pipeline',
@@ -301,38 +340,18 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<PipelineRes
         }),
     });
     await ensureRunDirs(layout);
-    const explicitRules = opts.rulesFile ?? config.rules;
-    const { rules } = opts.rules
-      ? { rules: opts.rules }
-      : await loadRules(
-          explicitRules ? resolve(explicitRules) : join(layout.root, 'rules.json'),
-          !!explicitRules,
-        );
-    Object.assign(ctx, {
-      layout,
-      inputs: opts.inputs,
-      plan,
-      rules,
-      cache: opts.cache !== false,
-      outputs: {
-        dir: resolve(opts.outputs?.dir ?? layout.outputs),
-        name: opts.outputs?.name ?? basename(layout.root),
-      },
-      runsVad: !skip.has('vad'),
-    } satisfies Omit<Ctx, 'written' | 'failedInputs'>);
-    const outDir = ctx.outputs!.dir;
-    ctx.renderTo =
-      typeof opts.render === 'string' ? resolve(opts.render) : join(outDir, `${ctx.outputs!.name}.mp4`);
+    const ctx = await contextFor(opts, layout, config, plan, skip, record);
     emitter.emit({
       type: 'run.started',
       inputs: [...(opts.inputs ?? [])],
       stages: planned,
       pid: process.pid,
     });
-    await loadEarlierResults(ctx as Ctx, planned);
+    emitter.emit({ type: 'message', text: `Rules: ${ctx.rulesFile ?? 'built-in defaults'}` });
+    await loadEarlierResults(ctx, planned);
     const stages = STAGES.filter((s) => planned.includes(s.name));
-    await runStages(stages, ctx as Ctx, { skip, emitter, signal: opts.signal, reports });
-    const partial = ctx.failedInputs.length > 0;
+    await runStages(stages, ctx, { skip, emitter, signal: opts.signal, reports: record.stages });
+    const partial = record.failedInputs.length > 0;
     return {
       ...finish({ status: partial ? 'partial' : 'ok', exitCode: partial ? 1 : 0 }),
       selection: ctx.selection,

@@ -1,5 +1,6 @@
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 export const RUN_DIRS = ['raw', 'audio', 'proxies', 'artifacts', 'outputs', 'logs'] as const;
 
@@ -38,4 +39,23 @@ export async function ensureRunDirs(layout: RunLayout): Promise<void> {
 /** Per-source analysis file: `<kind>.json` when the run has one source, else `<kind>.<media name>.json`. */
 export function perSourceArtifact(layout: RunLayout, sources: number, kind: string, name: string): string {
   return join(layout.artifacts, sources === 1 ? `${kind}.json` : `${kind}.${name}.json`);
+}
+
+/**
+ * The run folder a path belongs to: the path itself or its nearest ancestor (up to three levels: runs/x,
+ * runs/x/artifacts/selection.json, runs/x/artifacts/cache/y.json) holding a media.db.json. Commands that work
+ * on files inside a run use it to honour the run's config.yaml and to take its lock.
+ */
+export function findRunDir(...paths: (string | undefined)[]): string | undefined {
+  for (const p of paths) {
+    if (!p) continue;
+    let dir = resolve(p);
+    for (let i = 0; i < 4; i++) {
+      if (existsSync(join(dir, 'media.db.json'))) return dir;
+      const up = dirname(dir);
+      if (up === dir) break;
+      dir = up;
+    }
+  }
+  return undefined;
 }

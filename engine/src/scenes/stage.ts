@@ -1,13 +1,15 @@
 import { existsSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import type { Probe } from '@autoedit/media';
-import { mainVideo } from '@autoedit/media';
+import { basename, dirname, join, resolve } from 'node:path';
+import { mainVideo, type Probe, probe, UnsupportedMediaError } from '@autoedit/media';
+import { loadMediaDb } from '../ingest/ingest.js';
+import { expandInputs } from '../ingest/inputs.js';
 import { writeArtifact } from '../project/artifacts.js';
 import { cached, cacheKey, type StageCache } from '../project/cache.js';
-import type { RunLayout } from '../project/layout.js';
+import { type RunLayout, runLayout } from '../project/layout.js';
 import type { MediaDb } from '../schemas/media-db.js';
 import { type Sequences, SequencesSchema, SourceScenesSchema } from '../schemas/sequence.js';
 import { throwIfCancelled } from '../util/errors.js';
+import { hashFile } from '../util/hash.js';
 import type { Progress } from '../util/progress.js';
 import { type DetectorChoice, detectorParams, detectScenes } from './detect.js';
 
@@ -17,6 +19,43 @@ export interface SceneJob {
   probe: Probe;
   /** Content hash; a promise lets hashing overlap decoding when no cache lookup needs it first. */
   hash: string | Promise<string>;
+}
+
+/**
+ * Media inputs → scene jobs. A run's raw/ folder reuses its media.db.json (no re-probe, no re-hash) and its
+ * cache; other files are probed here (hashing overlaps the decode) and non-video inputs are failures.
+ */
+export async function sceneJobs(
+  inputs: readonly string[],
+  signal?: AbortSignal,
+): Promise<{ jobs: SceneJob[]; failed: { input: string; error: string }[]; runCache?: string }> {
+  const first = inputs.length === 1 ? resolve(inputs[0]!) : undefined;
+  if (first && basename(first) === 'raw' && existsSync(join(first, '..', 'media.db.json'))) {
+    const layout = runLayout(dirname(first));
+    const db = await loadMediaDb(layout);
+    return {
+      jobs: db.media.map((e) => ({ source: join(layout.root, e.raw), probe: e.probe, hash: e.hash })),
+      failed: [],
+      runCache: layout.cache,
+    };
+  }
+  const { files, missing } = await expandInputs(inputs);
+  const failed = [...missing];
+  const jobs: SceneJob[] = [];
+  for (const f of files) {
+    throwIfCancelled(signal);
+    try {
+      const p = await probe(f, { signal });
+      if (!mainVideo(p)) throw new UnsupportedMediaError(f, 'no video stream (scene detection needs video)');
+      const hash = hashFile(f, signal);
+      hash.catch(() => {}); // awaited by detectAll; a failure surfaces there
+      jobs.push({ source: f, probe: p, hash });
+    } catch (e) {
+      if (!(e instanceof UnsupportedMediaError)) throw e;
+      failed.push({ input: f, error: e.message.replace(`${f}: `, '') });
+    }
+  }
+  return { jobs, failed };
 }
 
 /**

@@ -5,7 +5,7 @@ export { SILERO_DEFAULTS, type SileroParams } from './silero-vad.js';
 export { modelDigest, type TranscribeOptions, transcribe, transcribeFile } from './transcribe.js';
 export type { TranscribeCallOptions, Transcriber } from './transcriber.js';
 export { type DetectSpeechOptions, detectSpeech, detectSpeechPcm, type VadDetector } from './vad-stage.js';
-export { inspectModelFile, ModelFormatError, writeTinyModel } from './whisper/ggml.js';
+export { inspectModelFile, ModelFormatError } from './whisper/ggml.js';
 export { WHISPER_LANGUAGES } from './whisper/languages.js';
 export { LocalWhisper, type LocalWhisperOptions } from './whisper/local.js';
 export {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'mocha';
@@ -65,7 +65,7 @@ describe('autoedit CLI', () => {
     const { code, stderr } = await cli(['ingest', sample('talk'), '-o', join(dir, 'r4')], {
       env: { AUTOEDIT_FFPROBE: join(dir, 'does-not-exist') },
     });
-    assert.equal(code, 1);
+    assert.equal(code, 3);
     assert.match(stderr, /ffprobe was not found.*apt-get install ffmpeg/);
   });
 
@@ -78,5 +78,73 @@ describe('autoedit CLI', () => {
     const out = JSON.parse(stdout);
     assert.equal(out.config.lightning.api_key, '***1234');
     assert.ok(!stdout.includes('very-secret'));
+  });
+
+  it('one place parses flags: a bad number or an unknown choice exits 2 naming the flag, in every command', async () => {
+    const cases: [string[], RegExp][] = [
+      [
+        ['cut', sample('scenesA'), '-o', join(dir, 's.json'), '-t', 'abc'],
+        /-t, --threshold <n>.*'abc' is invalid.*expected a number/,
+      ],
+      [
+        ['cut', sample('scenesA'), '-o', join(dir, 's.json'), '-d', 'contnet'],
+        /-d, --detector <name>.*Allowed choices are content, adaptive, threshold/,
+      ],
+      [
+        ['cut', sample('scenesA'), '-o', join(dir, 's.json'), '--fade-bias', '3'],
+        /--fade-bias <x>.*between|≤ 1/,
+      ],
+      [['vad', sample('talk'), '-o', join(dir, 'v.json'), '-t', '1.5'], /-t, --threshold <n>.*≤ 1/],
+      [['stt', sample('talk'), '-o', join(dir, 't.json'), '-j', '0'], /-j, --jobs <n>.*whole number ≥ 1/],
+      [['ingest', sample('talk'), '-o', join(dir, 'r'), '-j', 'two'], /-j, --jobs <n>.*'two' is invalid/],
+      [
+        ['pipeline', sample('talk'), '-o', join(dir, 'p'), '--skip', 'foo'],
+        /--skip <stages>.*unknown "foo"; allowed: ingest, scenes, vad, stt, select, export, render/,
+      ],
+      [['export', join(dir, 'sel.json'), '-o', dir, '-f', 'mlt,dvd'], /-f, --format <list>.*unknown "dvd"/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await cli(args);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr.replace(/\n/g, ' '), message, args.join(' '));
+    }
+  });
+
+  it('short flags mean the same thing in every command', () => {
+    const meaning = new Map<string, string>();
+    const walk = (c: ReturnType<typeof buildProgram>) => {
+      for (const o of c.options) {
+        if (!o.short) continue;
+        const seen = meaning.get(o.short);
+        assert.ok(!seen || seen === o.long, `${o.short} is ${seen} elsewhere but ${o.long} in ${c.name()}`);
+        meaning.set(o.short, o.long!);
+      }
+      for (const sub of c.commands) walk(sub as ReturnType<typeof buildProgram>);
+    };
+    walk(buildProgram());
+    assert.equal(meaning.get('-m'), '--model');
+    assert.equal(meaning.get('-t'), '--threshold');
+  });
+
+  it("commands honour the run folder's config.yaml; configured backends that do not exist are clear errors", async () => {
+    const run = join(dir, 'cfg-run');
+    assert.equal((await cli(['ingest', sample('scenesA'), '-o', run])).code, 0);
+    // The run's config chooses the threshold detector: `cut` on the run's raw/ uses it.
+    await writeFile(join(run, 'config.yaml'), 'scenes: { detector: threshold }\n');
+    const cut = await cli([
+      '--json',
+      'cut',
+      join(run, 'raw'),
+      '-o',
+      join(run, 'artifacts', 'sequences.json'),
+    ]);
+    assert.equal(cut.code, 0, cut.stderr);
+    const seq = JSON.parse(await readFile(join(run, 'artifacts', 'sequences.json'), 'utf8'));
+    assert.equal(seq.detector.name, 'threshold');
+    // A backend that this build does not have is refused, naming the key.
+    await writeFile(join(run, 'config.yaml'), 'stt_backend: beam\n');
+    const beam = await cli(['pipeline', '-o', run]);
+    assert.equal(beam.code, 1);
+    assert.match(beam.stderr, /stt_backend: beam .* not part of this build/);
   });
 });

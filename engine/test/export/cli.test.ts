@@ -50,8 +50,8 @@ describe('autoedit export-mlt / export / render (real CLI)', function () {
       'no transcript: no subtitles',
     );
     const bad = await cli(['export', sel, '--format', 'mlt,avi', '-o', join(dir, 'all')]);
-    assert.equal(bad.code, 1);
-    assert.match(bad.stderr, /unknown export format "avi"/);
+    assert.equal(bad.code, 2, 'a usage error');
+    assert.match(bad.stderr, /--format <list>.*unknown "avi"/);
   });
 
   it('render writes the kept ranges; a broken selection is a clear error', async () => {

@@ -1,10 +1,12 @@
 import type { Selection, SelectionSource } from '../../src/schemas/selection.js';
 import { sample, samples } from '../helpers/samples.js';
-import { sharedFile } from '../helpers/shared.js';
+import { fixture } from '../helpers/shared.js';
+import { realOrStandIn } from '../helpers/stand-ins.js';
 
 /**
  * Selections written by hand from real media (facts from ffprobe), so the exporter tests do not depend on
- * the rules engine: what a cut looks like is fixed here, frame by frame.
+ * the rules engine: what a cut looks like is fixed here, frame by frame. The three big sources are the real
+ * files when shared/ has them and generated stand-ins with the same facts otherwise (helpers/stand-ins.ts).
  */
 
 const r = (num: number, den = 1) => ({ num, den });
@@ -13,7 +15,7 @@ const r = (num: number, den = 1) => ({ num, den });
 export const SOURCES = {
   example: () =>
     ({
-      source: sharedFile('media/auto-editor/example.mp4'),
+      source: realOrStandIn('media/auto-editor/example.mp4'),
       fps: r(30),
       width: 1280,
       height: 720,
@@ -27,7 +29,7 @@ export const SOURCES = {
     }) satisfies SelectionSource,
   ntsc: () =>
     ({
-      source: sharedFile('media/pyscenedetect/testvideo.mp4'),
+      source: realOrStandIn('media/pyscenedetect/testvideo.mp4'),
       fps: r(30000, 1001),
       width: 1280,
       height: 720,
@@ -39,7 +41,7 @@ export const SOURCES = {
     }) satisfies SelectionSource,
   anamorphic: () =>
     ({
-      source: sharedFile('media/pyscenedetect/issue-195-aspect-ratio.mp4'),
+      source: realOrStandIn('media/pyscenedetect/issue-195-aspect-ratio.mp4'),
       fps: r(25),
       width: 704,
       height: 576,
@@ -53,7 +55,7 @@ export const SOURCES = {
     }) satisfies SelectionSource,
   audioOnly: () =>
     ({
-      source: sharedFile('media/auto-editor/aac.m4a'),
+      source: fixture('media/auto-editor/aac.m4a'),
       fps: r(25),
       duration: 6.625,
       frameCount: 165,

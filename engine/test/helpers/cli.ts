@@ -12,6 +12,15 @@ export interface CliResult {
   stderr: string;
 }
 
+/** Node arguments that run the CLI from its TypeScript sources with `args` (for spawning it yourself). */
+export const cliArgv = (args: string[]): string[] => [
+  '--conditions=source',
+  '--import',
+  TSX,
+  join(REPO, 'engine/src/cli/main.ts'),
+  ...args,
+];
+
 /**
  * Run the real CLI from TypeScript sources (tsx, `source` condition) in a child process, as a user would.
  * No build needed; exit codes and stdout/stderr are the real ones.
@@ -23,7 +32,7 @@ export function cli(
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--conditions=source', '--import', TSX, join(REPO, 'engine/src/cli/main.ts'), ...args],
+      cliArgv(args),
       { cwd: opts.cwd ?? REPO, env: { ...process.env, ...opts.env, FORCE_COLOR: '0' }, maxBuffer: 64 << 20 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;

@@ -9,7 +9,7 @@ import { ingest } from '../../src/ingest/ingest.js';
 import { readArtifact } from '../../src/project/artifacts.js';
 import { MediaDbSchema } from '../../src/schemas/media-db.js';
 import { sample, samples } from '../helpers/samples.js';
-import { sharedFile } from '../helpers/shared.js';
+import { realOrStandIn } from '../helpers/stand-ins.js';
 
 const run = promisify(execFile);
 
@@ -37,7 +37,9 @@ describe('ingest (real ffmpeg)', () => {
 
   it('links originals, extracts 16 kHz mono FLAC and records probe data', async () => {
     const runDir = join(dir, 'run1');
-    const res = await ingest([sample('talk'), sharedFile('media/pyscenedetect/testvideo.mp4')], { runDir });
+    const res = await ingest([sample('talk'), realOrStandIn('media/pyscenedetect/testvideo.mp4')], {
+      runDir,
+    });
     assert.equal(res.failed.length, 0);
     assert.deepEqual(
       res.items.map((i) => i.status),

@@ -15,18 +15,21 @@ import {
 } from '../../src/scenes/detect.js';
 import { pyRound } from '../../src/scenes/detectors.js';
 import { FlashFilter } from '../../src/scenes/flash-filter.js';
-import { HsvDistance, HsvDistanceJs, hsvOf } from '../../src/scenes/hsv.js';
+import { HsvDistance } from '../../src/scenes/hsv.js';
 import { detectAll } from '../../src/scenes/stage.js';
 import { cli } from '../helpers/cli.js';
 import { sample, samples } from '../helpers/samples.js';
-import { REPO, sharedFile } from '../helpers/shared.js';
+import { fixture, REPO, requireShared } from '../helpers/shared.js';
+import { realOrStandIn, standIn } from '../helpers/stand-ins.js';
+import { HsvDistanceJs, hsvOf } from './hsv-reference.js';
 
+/** PySceneDetect's test videos that ship in test/fixtures/ (the bigger ones come from shared/ or stand-ins). */
+const psd = (name: string) => fixture(`media/pyscenedetect/${name}`);
 const cutsOf = async (
-  rel: string,
+  file: string,
   detector: DetectorName = 'content',
   extra: Partial<DetectorChoice> = {},
 ) => {
-  const file = sharedFile(`media/pyscenedetect/${rel}`);
   const r = await detectScenes(file, await probe(file), { detector, ...extra });
   return { r, cuts: r.scenes.slice(1).map((s) => s.startFrame) };
 };
@@ -42,29 +45,41 @@ describe('scene detection (PySceneDetect semantics, real ffmpeg)', () => {
   });
   after(() => rm(dir, { recursive: true, force: true }));
 
-  it('testvideo.mp4: content cuts at 30, 180, 394 on the 30000/1001 grid; threshold at 15, 198, 377', async () => {
-    const { r, cuts } = await cutsOf('testvideo.mp4');
+  it("PySceneDetect's testvideo.mp4: content cuts at 30, 180, 394 on the 30000/1001 grid; threshold at 15, 198, 377", async function () {
+    const file = requireShared(this, 'media/pyscenedetect/testvideo.mp4');
+    const { r, cuts } = await cutsOf(file);
     assert.ok(near(cuts, [30, 180, 394]), `content cuts ${cuts}`);
     assert.deepEqual(r.fps, { num: 30000, den: 1001 });
     assert.equal(r.frameCount, 720);
     const s1 = r.scenes[1]!;
     assert.ok(Math.abs(s1.start - (30 * 1001) / 30000) < 1e-6, 'seconds from the rational rate, not 30 fps');
     assert.equal(r.scenes.at(-1)!.endFrame, 720);
-    assert.ok(near((await cutsOf('testvideo.mp4', 'threshold')).cuts, [15, 198, 377]));
+    assert.ok(near((await cutsOf(file, 'threshold')).cuts, [15, 198, 377]));
+  });
+
+  it('a generated 29.97 fps clip: content cuts on its exact frames of the 30000/1001 grid', async () => {
+    // The stand-in for testvideo.mp4: hard cuts at 30, 180 and 394, motion, a fade and a fractal zoom between.
+    const { r, cuts } = await cutsOf(standIn('media/pyscenedetect/testvideo.mp4'));
+    assert.deepEqual(cuts, [30, 180, 394]);
+    assert.deepEqual(r.fps, { num: 30000, den: 1001 });
+    assert.equal(r.frameCount, 720);
+    const s1 = r.scenes[1]!;
+    assert.ok(Math.abs(s1.start - (30 * 1001) / 30000) < 1e-6, 'seconds from the rational rate, not 30 fps');
+    assert.equal(r.scenes.at(-1)!.endFrame, 720);
   });
 
   it('counter.mp4 and fades.mp4 have no content cuts; the threshold detector finds both fades', async () => {
-    assert.deepEqual((await cutsOf('counter.mp4')).cuts, []);
-    assert.deepEqual((await cutsOf('fades.mp4')).cuts, []);
-    assert.deepEqual((await cutsOf('fades.mp4', 'adaptive')).cuts, []);
-    assert.ok(near((await cutsOf('fades.mp4', 'threshold')).cuts, [84, 167]));
+    assert.deepEqual((await cutsOf(psd('counter.mp4'))).cuts, []);
+    assert.deepEqual((await cutsOf(psd('fades.mp4'))).cuts, []);
+    assert.deepEqual((await cutsOf(psd('fades.mp4'), 'adaptive')).cuts, []);
+    assert.ok(near((await cutsOf(psd('fades.mp4'), 'threshold')).cuts, [84, 167]));
   });
 
   it("threshold detector: PySceneDetect's own floor and ceiling cases on fades.mp4 (final fade out included)", async () => {
-    const floor = await cutsOf('fades.mp4', 'threshold', { threshold: 11, addFinalScene: true });
+    const floor = await cutsOf(psd('fades.mp4'), 'threshold', { threshold: 11, addFinalScene: true });
     assert.ok(near(floor.cuts, [84, 167, 245]), `floor ${floor.cuts}`);
     assert.equal(floor.r.scenes.at(-1)!.endFrame, 250);
-    const ceiling = await cutsOf('fades.mp4', 'threshold', {
+    const ceiling = await cutsOf(psd('fades.mp4'), 'threshold', {
       threshold: 243,
       fadeMethod: 'ceiling',
       addFinalScene: true,
@@ -72,20 +87,20 @@ describe('scene detection (PySceneDetect semantics, real ffmpeg)', () => {
     assert.ok(near(ceiling.cuts, [42, 126, 209]), `ceiling ${ceiling.cuts}`);
   });
 
-  it('adaptive detector: the hard cuts of testvideo.mp4, nothing on fades', async () => {
-    const { cuts } = await cutsOf('testvideo.mp4', 'adaptive');
+  it('adaptive detector: the hard cuts of testvideo.mp4 (or its stand-in), nothing on fades', async () => {
+    const { cuts } = await cutsOf(realOrStandIn('media/pyscenedetect/testvideo.mp4'), 'adaptive');
     for (const want of [30, 180, 394])
       assert.ok(
         cuts.some((c) => Math.abs(c - want) <= 1),
         `${cuts}`,
       );
-    assert.deepEqual((await cutsOf('fades.mp4', 'adaptive', { lumaOnly: true })).cuts, []);
+    assert.deepEqual((await cutsOf(psd('fades.mp4'), 'adaptive', { lumaOnly: true })).cuts, []);
   });
 
   it('the sampled colour path gives the same cuts as the RGB-first path', async () => {
     // fades.mp4: near-black frames, where averaging chroma in YUV would add noise; issue-195: a
     // non-integer factor (704 → 256), where one sampled pixel differs most from OpenCV's interpolation.
-    for (const f of ['fades.mp4', 'issue-195-aspect-ratio.mp4']) {
+    for (const f of [psd('fades.mp4'), realOrStandIn('media/pyscenedetect/issue-195-aspect-ratio.mp4')]) {
       assert.deepEqual(
         (await cutsOf(f, 'content', { colorPath: 'rgb-first' })).cuts,
         (await cutsOf(f)).cuts,
@@ -95,7 +110,7 @@ describe('scene detection (PySceneDetect semantics, real ffmpeg)', () => {
   });
 
   it('VFR: times come from presentation timestamps, frames from those times on the nominal grid', async () => {
-    const { r, cuts } = await cutsOf('goldeneye-vfr-drop3.mp4');
+    const { r, cuts } = await cutsOf(psd('goldeneye-vfr-drop3.mp4'));
     assert.equal(r.frameCount, 160, 'every decoded frame, not duration × rate');
     // PySceneDetect's ground truth for this clip (tests/test_vfr.py): cuts at 00:00:03.754 and 00:00:08.759.
     assert.deepEqual(
@@ -109,10 +124,13 @@ describe('scene detection (PySceneDetect semantics, real ffmpeg)', () => {
   });
 
   it('handles rotation, non-square pixels, mkv with attachments and a delayed start', async () => {
-    assert.ok((await cutsOf('issue-134-rotate.mp4')).r.frameCount === 240);
-    assert.ok((await cutsOf('issue-195-aspect-ratio.mp4')).cuts.length >= 3);
-    assert.ok((await cutsOf('issue-236-split-copy.mkv')).r.frameCount > 0);
-    const d = await cutsOf('delayed_start.mp4');
+    // The rotated, anamorphic and Matroska files from shared/, or their generated stand-ins.
+    assert.ok((await cutsOf(realOrStandIn('media/pyscenedetect/issue-134-rotate.mp4'))).r.frameCount === 240);
+    assert.ok(
+      (await cutsOf(realOrStandIn('media/pyscenedetect/issue-195-aspect-ratio.mp4'))).cuts.length >= 3,
+    );
+    assert.ok((await cutsOf(realOrStandIn('media/pyscenedetect/issue-236-split-copy.mkv'))).r.frameCount > 0);
+    const d = await cutsOf(psd('delayed_start.mp4'));
     assert.deepEqual(d.cuts, []);
     // Its only stream starts at 1.075 s: times are relative to the file's start, which editors call 0.
     assert.equal(d.r.decoded.start, 0);
@@ -174,7 +192,7 @@ describe('scene detection (PySceneDetect semantics, real ffmpeg)', () => {
   });
 
   it('caches by (content hash, detector, parameters) and writes a stats file', async () => {
-    const file = sharedFile('media/pyscenedetect/counter.mp4');
+    const file = psd('counter.mp4');
     const job = { source: file, probe: await probe(file), hash: `sha256:${'a'.repeat(64)}` };
     const cache = { dir: join(dir, 'cache') };
     const first = await detectAll([job], { detector: 'content' }, { cache, statsDir: join(dir, 'stats') });
@@ -202,7 +220,7 @@ describe('scene detection (PySceneDetect semantics, real ffmpeg)', () => {
     const ingest = await cli([
       '--quiet',
       'ingest',
-      sharedFile('media/pyscenedetect/testvideo.mp4'),
+      realOrStandIn('media/pyscenedetect/testvideo.mp4'),
       '-o',
       run,
     ]);
@@ -225,8 +243,8 @@ describe('scene detection (PySceneDetect semantics, real ffmpeg)', () => {
     );
     assert.equal(forced.cached, 0);
     const bad = await cli(['cut', join(run, 'raw'), '-o', out, '--fade-method', 'sideways']);
-    assert.equal(bad.code, 1);
-    assert.match(bad.stderr, /--fade-method must be one of floor, ceiling/);
+    assert.equal(bad.code, 2, 'a usage error');
+    assert.match(bad.stderr, /--fade-method <m>.*Allowed choices are floor, ceiling/);
   });
 
   it('CLI: a non-video input is a clear per-file error', async () => {
@@ -234,7 +252,7 @@ describe('scene detection (PySceneDetect semantics, real ffmpeg)', () => {
       '--json',
       'cut',
       sample('audioOnly'),
-      sharedFile('media/pyscenedetect/counter.mp4'),
+      psd('counter.mp4'),
       '-o',
       join(dir, 'seq.json'),
     ]);
@@ -256,7 +274,7 @@ describe('scene detection (PySceneDetect semantics, real ffmpeg)', () => {
   });
 
   it('adaptive stats: the ratio sits on the frame it scores (the middle of the window)', async () => {
-    const file = sharedFile('media/pyscenedetect/testvideo.mp4');
+    const file = realOrStandIn('media/pyscenedetect/testvideo.mp4');
     const statsFile = join(dir, 'adaptive.csv');
     const r = await detectScenes(file, await probe(file), { detector: 'adaptive', statsFile });
     const lines = (await readFile(statsFile, 'utf8')).trim().split('\n');
@@ -349,8 +367,8 @@ describe('scene detection (PySceneDetect semantics, real ffmpeg)', () => {
       );
       assert.deepEqual(wasm.next(frame), js.next(frame), `frame ${k}`);
     }
-    // Real decoded frames (fades, cuts, noise) through both.
-    const file = sharedFile('media/pyscenedetect/testvideo.mp4');
+    // Real decoded frames (fades, cuts, motion) through both.
+    const file = realOrStandIn('media/pyscenedetect/testvideo.mp4');
     const size = analysisSize(1280, 720, 0);
     const a = new HsvDistance(size.width * size.height);
     const b = new HsvDistanceJs(size.width * size.height);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'mocha';
-import { rulesJsonSchema, stringifySchema } from '../../src/schemas/json-schema.js';
+import { eventsJsonSchema, rulesJsonSchema, stringifySchema } from '../../src/schemas/json-schema.js';
 import { RulesSchema } from '../../src/schemas/rules.js';
 import { REPO } from '../helpers/shared.js';
 
@@ -10,6 +10,11 @@ describe('rules.json schema', () => {
   it('engine/rules.schema.json is generated from the zod schema (run `npm run gen:schemas` when this fails)', () => {
     const committed = readFileSync(join(REPO, 'engine', 'rules.schema.json'), 'utf8');
     assert.equal(committed, stringifySchema(rulesJsonSchema()));
+  });
+
+  it('engine/events.schema.json is generated from the run events zod schema', () => {
+    const committed = readFileSync(join(REPO, 'engine', 'events.schema.json'), 'utf8');
+    assert.equal(committed, stringifySchema(eventsJsonSchema()));
   });
 
   it('the sample rules file is valid and an empty file means the defaults', () => {

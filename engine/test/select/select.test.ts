@@ -12,7 +12,7 @@ import { loadAnalyses } from '../../src/select/load.js';
 import { select } from '../../src/select/select.js';
 import { preparedRun, transcriptFromSpans } from '../helpers/run.js';
 import { sample, samples } from '../helpers/samples.js';
-import { sharedFile } from '../helpers/shared.js';
+import { fixture, requireShared } from '../helpers/shared.js';
 
 const rules = (r: unknown = {}): Rules => RulesSchema.parse(r);
 const keptSeconds = (s: Selection) => s.kept.reduce((a, k) => a + k.end - k.start, 0);
@@ -171,8 +171,29 @@ describe('selection rules (real artifacts)', () => {
     assert.deepEqual(sel.skippedRules.map((s) => s.rule).sort(), ['faces', 'fillers', 'shots', 'speech']);
   });
 
-  it('example.mp4 with default silence rules keeps about what auto-editor keeps (17.6 s of 42.5 s)', async () => {
-    const run = await preparedRun(join(dir, 'example'), [sharedFile('media/auto-editor/example.mp4')]);
+  it('jfk.wav with default silence rules keeps about what auto-editor keeps (9.7 s of 11 s, in 3 clips)', async () => {
+    // auto-editor 22w52a (Debian), defaults (4 % threshold, 0.2 s margin): frames 0–72, 93–138 and 157–331
+    // at 30/1, i.e. 0–2.4 s, 3.1–4.6 s and 5.23–11.03 s.
+    const run = await preparedRun(join(dir, 'jfk'), [fixture('media/speech/jfk.wav')]);
+    const { analyses } = await loadAnalyses(run.layout.artifacts);
+    const sel = select(analyses, rules());
+    assert.ok(Math.abs(keptSeconds(sel) - 9.7) < 0.5, `kept ${keptSeconds(sel).toFixed(2)} s`);
+    const autoEditor = [
+      [0, 2.4],
+      [3.1, 4.6],
+      [5.233, 11.0],
+    ];
+    assert.equal(sel.kept.length, autoEditor.length, JSON.stringify(sel.kept));
+    sel.kept.forEach((k, i) => {
+      const [a, b] = autoEditor[i]!;
+      assert.ok(Math.abs(k.start - a!) < 0.2 && Math.abs(k.end - b!) < 0.2, `clip ${i}: ${k.start}–${k.end}`);
+    });
+  });
+
+  it('example.mp4 with default silence rules keeps about what auto-editor keeps (17.6 s of 42.5 s)', async function () {
+    const run = await preparedRun(join(dir, 'example'), [
+      requireShared(this, 'media/auto-editor/example.mp4'),
+    ]);
     const { analyses } = await loadAnalyses(run.layout.artifacts);
     const kept = keptSeconds(select(analyses, rules()));
     assert.ok(Math.abs(kept - 17.6) < 1.5, `kept ${kept.toFixed(2)} s`);

@@ -11,21 +11,27 @@ import { readArtifact } from '../../src/project/artifacts.js';
 import { TranscriptSchema, type Word } from '../../src/schemas/transcript.js';
 import { mergeChunkWords, planChunks } from '../../src/speech/chunks.js';
 import { transcribeFile } from '../../src/speech/transcribe.js';
-import { parseGgmlHeader, writeTinyModel } from '../../src/speech/whisper/ggml.js';
+import { parseGgmlHeader } from '../../src/speech/whisper/ggml.js';
 import { WHISPER_LANGUAGES } from '../../src/speech/whisper/languages.js';
 import { LocalWhisper } from '../../src/speech/whisper/local.js';
-import { findModel, ModelNotFoundError, pullModel } from '../../src/speech/whisper/models.js';
+import { findModel, ModelNotFoundError, pullModel, userModelDir } from '../../src/speech/whisper/models.js';
 import { tokensToWords } from '../../src/speech/whisper/words.js';
 import { cli } from '../helpers/cli.js';
 import { transcriptFromSpans } from '../helpers/run.js';
 import { sample, samples } from '../helpers/samples.js';
-import { SHARED, sharedFile } from '../helpers/shared.js';
-import { HEADER_EN, tinyModel } from './tiny-model.js';
+import { fixture, SHARED } from '../helpers/shared.js';
+import { tinyModel, whisperTestHeader, writeTinyModel } from './tiny-model.js';
 
-/** A real model if one is around (AUTOEDIT_MODELS or ../shared/models/whisper-*): only then accuracy can be tested. */
+const JFK = fixture('media/speech/jfk.wav');
+
+/**
+ * A real model if one is around (AUTOEDIT_MODELS, ../shared/models/whisper-*, or where `autoedit models pull`
+ * installs): only then accuracy can be tested.
+ */
 function realModel(): string | undefined {
   const dirs = [
     process.env.AUTOEDIT_MODELS,
+    userModelDir(),
     ...(existsSync(join(SHARED, 'models'))
       ? readdirSync(join(SHARED, 'models'))
           .filter((d) => d.startsWith('whisper-'))
@@ -35,7 +41,7 @@ function realModel(): string | undefined {
   for (const d of dirs) {
     if (!d || !existsSync(d)) continue;
     const bin = readdirSync(d).find(
-      (f) => f.startsWith('ggml-') && f.endsWith('.bin') && !f.includes('for-tests'),
+      (f) => f.startsWith('ggml-') && f.endsWith('.bin') && !/for-tests|random/.test(f),
     );
     if (bin) return join(d, bin);
   }
@@ -77,7 +83,7 @@ describe('speech recognition (whisper.cpp through @fugood/whisper.node)', functi
 
   it('the generated model is byte-identical on every generation', async () => {
     const again = join(dir, 'again.bin');
-    assert.equal(await writeTinyModel(sharedFile(HEADER_EN), again), 50);
+    assert.equal(await writeTinyModel(whisperTestHeader(), again), 50);
     const h = async (f: string) =>
       createHash('sha256')
         .update(await readFile(f))
@@ -87,19 +93,7 @@ describe('speech recognition (whisper.cpp through @fugood/whisper.node)', functi
 
   it('autoedit stt runs end to end: schema-valid transcript with timed words, deterministic, cached', async () => {
     const out = join(dir, 'run', 'transcript.json');
-    const first = await cli([
-      '--json',
-      'stt',
-      sharedFile('media/speech/jfk.wav'),
-      '-m',
-      tiny,
-      '-l',
-      'en',
-      '-o',
-      out,
-      '--srt',
-      '--vtt',
-    ]);
+    const first = await cli(['--json', 'stt', JFK, '-m', tiny, '-l', 'en', '-o', out, '--srt', '--vtt']);
     assert.equal(first.code, 0, first.stderr);
     const tr = await readArtifact(out, TranscriptSchema);
     const words = tr.segments.flatMap((s) => s.words);
@@ -114,7 +108,7 @@ describe('speech recognition (whisper.cpp through @fugood/whisper.node)', functi
     const second = await cli([
       '--json',
       'stt',
-      sharedFile('media/speech/jfk.wav'),
+      JFK,
       '-m',
       tiny,
       '-l',
@@ -200,14 +194,11 @@ describe('speech recognition (whisper.cpp through @fugood/whisper.node)', functi
     assert.match((await run(sample('badText'))).stderr, /not a readable media file/);
     const junk = join(dir, 'junk.bin');
     await writeFile(junk, 'not a model at all');
-    assert.match(
-      (await run(sharedFile('media/speech/jfk.wav'), junk)).stderr,
-      /not a usable whisper\.cpp \(ggml\) model: bad magic/,
-    );
+    assert.match((await run(JFK, junk)).stderr, /not a usable whisper\.cpp \(ggml\) model: bad magic/);
     const truncated = join(dir, 'ggml-trunc.bin');
     await writeFile(truncated, (await readFile(tiny)).subarray(0, 200));
-    assert.match((await run(sharedFile('media/speech/jfk.wav'), truncated)).stderr, /truncated/);
-    const missing = await run(sharedFile('media/speech/jfk.wav'), join(dir, 'nope'));
+    assert.match((await run(JFK, truncated)).stderr, /truncated/);
+    const missing = await run(JFK, join(dir, 'nope'));
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /no Whisper model .* found.*\n.*autoedit models pull/);
     assert.equal(existsSync(out), false, 'no partial transcript');
@@ -216,7 +207,7 @@ describe('speech recognition (whisper.cpp through @fugood/whisper.node)', functi
   it('rejects header-only and damaged model files before whisper.cpp sees them', async () => {
     // whisper.cpp accepts the header-only test file and then never finishes a transcription.
     await assert.rejects(
-      LocalWhisper.open(sharedFile(HEADER_EN)),
+      LocalWhisper.open(whisperTestHeader()),
       /not a usable whisper\.cpp \(ggml\) model: it has no weights/,
     );
     const body = await readFile(tiny);
@@ -254,14 +245,13 @@ describe('speech recognition (whisper.cpp through @fugood/whisper.node)', functi
 
   it('language: auto-detect or a Whisper code; English-only models and unknown codes are clear errors', async () => {
     const multi = await tinyModel(true);
-    const jfk = sharedFile('media/speech/jfk.wav');
-    const auto = await transcribeFile(jfk, { modelPath: multi });
+    const auto = await transcribeFile(JFK, { modelPath: multi });
     assert.ok(WHISPER_LANGUAGES.includes(auto.language), auto.language);
-    const de = await transcribeFile(jfk, { modelPath: multi, language: 'de', prompt: 'Kennedy, Berlin' });
+    const de = await transcribeFile(JFK, { modelPath: multi, language: 'de', prompt: 'Kennedy, Berlin' });
     assert.equal(de.language, 'de');
-    await assert.rejects(transcribeFile(jfk, { modelPath: multi, language: 'xx' }), /unknown language "xx"/);
+    await assert.rejects(transcribeFile(JFK, { modelPath: multi, language: 'xx' }), /unknown language "xx"/);
     await assert.rejects(
-      transcribeFile(jfk, { modelPath: tiny, language: 'fr' }),
+      transcribeFile(JFK, { modelPath: tiny, language: 'fr' }),
       /English-only model; it cannot transcribe language "fr"/,
     );
   });
@@ -393,12 +383,9 @@ describe('speech recognition (whisper.cpp through @fugood/whisper.node)', functi
         [installed],
       );
       // stt with no --model looks for the configured name (base.en) and says where it looked and what to run.
-      const stt = await cli(
-        ['stt', sharedFile('media/speech/jfk.wav'), '-o', join(dir, 'cli-xdg', 't.json')],
-        {
-          env,
-        },
-      );
+      const stt = await cli(['stt', JFK, '-o', join(dir, 'cli-xdg', 't.json')], {
+        env,
+      });
       assert.equal(stt.code, 1);
       assert.match(
         stt.stderr,
@@ -411,16 +398,18 @@ describe('speech recognition (whisper.cpp through @fugood/whisper.node)', functi
   });
 
   // Skipped where no real Whisper model exists, which is every machine here: ../shared/models/README.md
-  // ("No Whisper-class model is available on these machines"). AUTOEDIT_MODELS makes it run.
+  // ("No Whisper-class model is available on these machines").
   it('accuracy on jfk.wav with a real model: WER ≤ 10%, every word inside the speech', async function () {
     const model = realModel();
     if (!model) {
       console.warn(
-        '    skipped: no real Whisper model (set AUTOEDIT_MODELS or add ../shared/models/whisper-*/ggml-*.bin); accuracy not measured',
+        '    skipped: no real Whisper model, so accuracy is not measured. To run it: `npx autoedit models pull base.en` ' +
+          `(needs internet; installs into ${userModelDir()}), or set AUTOEDIT_MODELS to a folder holding a ` +
+          'whisper.cpp ggml-*.bin, or add ../shared/models/whisper-*/ggml-*.bin',
       );
       this.skip();
     }
-    const tr = await transcribeFile(sharedFile('media/speech/jfk.wav'), {
+    const tr = await transcribeFile(JFK, {
       modelPath: model!,
       language: 'en',
     });

@@ -9,7 +9,7 @@ export function registerConfig(program: Command): void {
   config
     .command('show')
     .description('print the effective configuration with secrets redacted')
-    .option('-p, --project <dir>', 'project (run) folder whose config.yaml applies')
+    .option('--project <dir>', 'project (run) folder whose config.yaml applies')
     .action(
       action(async (ctx, opts: { project?: string }) => {
         const { config: cfg, files } = loadConfig({

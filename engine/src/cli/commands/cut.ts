@@ -1,77 +1,25 @@
-import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { probe } from '@autoedit/media';
-import type { Command } from 'commander';
-import { loadConfig } from '../../config/load.js';
-import { loadMediaDb } from '../../ingest/ingest.js';
-import { expandInputs } from '../../ingest/inputs.js';
+import { type Command, Option } from 'commander';
 import { writeArtifact } from '../../project/artifacts.js';
-import { runLayout } from '../../project/layout.js';
-import { DETECTORS, type DetectorName } from '../../scenes/detect.js';
-import { detectAll, type SceneJob } from '../../scenes/stage.js';
+import { DETECTORS, type DetectorChoice, type DetectorName } from '../../scenes/detect.js';
+import { detectAll, sceneJobs } from '../../scenes/stage.js';
 import { SequencesSchema } from '../../schemas/sequence.js';
-import { UserError } from '../../util/errors.js';
-import { hashFile } from '../../util/hash.js';
 import { action, EXIT } from '../context.js';
+import { flags, numberArg } from '../flags.js';
 
 interface Flags {
   output: string;
-  detector?: string;
-  threshold?: string;
-  minSceneLen?: string;
+  detector?: DetectorName;
+  threshold?: number;
+  minSceneLen?: number;
   stats?: string | false;
   rgbFirst?: boolean;
   lumaOnly?: boolean;
-  downscale?: string;
-  filterMode?: string;
-  fadeMethod?: string;
-  fadeBias?: string;
+  downscale?: number;
+  filterMode?: 'merge' | 'suppress';
+  fadeMethod?: 'floor' | 'ceiling';
+  fadeBias?: number;
   addFinalScene?: boolean;
-}
-
-const oneOf = <T extends string>(
-  v: string | undefined,
-  allowed: readonly T[],
-  flag: string,
-): T | undefined => {
-  if (v === undefined) return undefined;
-  if ((allowed as readonly string[]).includes(v)) return v as T;
-  throw new UserError(`${flag} must be one of ${allowed.join(', ')}, got "${v}"`);
-};
-
-/** Inputs → jobs. A run's raw/ folder reuses media.db.json (no re-probe, no re-hash). */
-async function jobsFor(
-  inputs: string[],
-): Promise<{ jobs: SceneJob[]; failed: { input: string; error: string }[]; cacheDir?: string }> {
-  if (
-    inputs.length === 1 &&
-    existsSync(join(resolve(inputs[0]!), '..', 'media.db.json')) &&
-    basename(resolve(inputs[0]!)) === 'raw'
-  ) {
-    const layout = runLayout(dirname(resolve(inputs[0]!)));
-    const db = await loadMediaDb(layout);
-    return {
-      jobs: db.media.map((e) => ({ source: join(layout.root, e.raw), probe: e.probe, hash: e.hash })),
-      failed: [],
-      cacheDir: layout.cache,
-    };
-  }
-  const { files, missing } = await expandInputs(inputs);
-  const failed = [...missing];
-  const jobs: SceneJob[] = [];
-  for (const f of files) {
-    try {
-      const hash = hashFile(f);
-      hash.catch(() => {}); // awaited later by detectAll; a failure surfaces there
-      const p = await probe(f);
-      if (!p.video.some((v) => !v.attachedPic))
-        throw new Error('no video stream (scene detection needs video)');
-      jobs.push({ source: f, probe: p, hash });
-    } catch (e) {
-      failed.push({ input: f, error: (e as Error).message.replace(`${f}: `, '') });
-    }
-  }
-  return { jobs, failed };
 }
 
 export function registerCut(program: Command): void {
@@ -81,23 +29,38 @@ export function registerCut(program: Command): void {
       'detect scene cuts (PySceneDetect-compatible content, adaptive and threshold detectors) → sequences.json',
     )
     .argument('<inputs...>', "video files, directories, or a run folder's raw/")
-    .requiredOption('-o, --output <file>', 'sequences.json to write')
-    .option(
-      '-d, --detector <name>',
-      `detector: ${DETECTORS.join(' | ')} (default content, or config scenes.detector)`,
+    .addOption(flags.output('sequences.json to write').makeOptionMandatory())
+    .addOption(flags.detector(DETECTORS, 'detector (default content, or config scenes.detector)'))
+    .addOption(flags.threshold('content: score (27); adaptive: ratio (3); threshold: 8-bit intensity (12)'))
+    .addOption(
+      new Option('--min-scene-len <frames>', 'minimum scene length in frames (15)').argParser(
+        numberArg({ min: 1, integer: true }),
+      ),
     )
-    .option(
-      '-t, --threshold <n>',
-      'content: score (27); adaptive: ratio (3); threshold: 8-bit intensity (12)',
+    .addOption(
+      new Option(
+        '--downscale <n>',
+        'fixed integer downscale factor (default: automatic, longer side to 256 px)',
+      ).argParser(numberArg({ min: 1, integer: true })),
     )
-    .option('-m, --min-scene-len <frames>', 'minimum scene length in frames (15)')
-    .option('--downscale <n>', 'fixed integer downscale factor (default: automatic, longer side to 256 px)')
     .option('--luma-only', 'content/adaptive: score brightness changes only')
-    .option('--filter-mode <mode>', 'content: merge | suppress cuts closer than the minimum length (merge)')
-    .option('--fade-method <m>', 'threshold: floor (fades to black, default) | ceiling (fades to white)')
-    .option(
-      '--fade-bias <x>',
-      'threshold: -1 cut where the fade out starts … 0 midway … +1 where it ends (0)',
+    .addOption(
+      new Option(
+        '--filter-mode <mode>',
+        'content: how cuts closer than the minimum length are filtered (merge)',
+      ).choices(['merge', 'suppress']),
+    )
+    .addOption(
+      new Option(
+        '--fade-method <m>',
+        'threshold: floor (fades to black, default) | ceiling (fades to white)',
+      ).choices(['floor', 'ceiling']),
+    )
+    .addOption(
+      new Option(
+        '--fade-bias <x>',
+        'threshold: -1 cut where the fade out starts … 0 midway … +1 where it ends (0)',
+      ).argParser(numberArg({ min: -1, max: 1 })),
     )
     .option('--add-final-scene', 'threshold: also cut where a final fade out begins')
     .option(
@@ -114,75 +77,58 @@ export function registerCut(program: Command): void {
       '\nExamples:\n  $ autoedit cut runs/demo/raw -o runs/demo/artifacts/sequences.json\n  $ autoedit cut film.mp4 -d threshold -o fades.json --stats stats/',
     )
     .action(
-      action(async (ctx, inputs: string[], flags: Flags) => {
-        const { config } = loadConfig({ configFile: ctx.globals.config });
-        const detector = (flags.detector ?? config.scenes.detector) as DetectorName;
-        if (!DETECTORS.includes(detector))
-          throw new UserError(`unknown detector "${detector}"`, `Detectors: ${DETECTORS.join(', ')}.`);
-        const num = (s: string | undefined, what: string) => {
-          if (s === undefined) return undefined;
-          const n = Number(s);
-          if (!Number.isFinite(n) || n < 0)
-            throw new UserError(`${what} must be a non-negative number, got "${s}"`);
-          return n;
-        };
-        const choice = {
-          detector,
-          threshold: num(flags.threshold, '--threshold') ?? config.scenes.threshold,
-          minSceneLen: num(flags.minSceneLen, '--min-scene-len') ?? config.scenes.min_scene_len,
-          colorPath: flags.rgbFirst ? ('rgb-first' as const) : ('sampled' as const),
-          lumaOnly: flags.lumaOnly,
-          downscale: num(flags.downscale, '--downscale'),
-          filterMode: oneOf(flags.filterMode, ['merge', 'suppress'] as const, '--filter-mode'),
-          fadeMethod: oneOf(flags.fadeMethod, ['floor', 'ceiling'] as const, '--fade-method'),
-          fadeBias: flags.fadeBias === undefined ? undefined : Number(flags.fadeBias),
-          addFinalScene: flags.addFinalScene,
-        };
-        if (choice.downscale !== undefined && !(Number.isInteger(choice.downscale) && choice.downscale >= 1))
-          throw new UserError(`--downscale must be a whole number ≥ 1, got "${flags.downscale}"`);
-        if (choice.fadeBias !== undefined && !(Math.abs(choice.fadeBias) <= 1))
-          throw new UserError(`--fade-bias must be between -1 and 1, got "${flags.fadeBias}"`);
-        const { jobs, failed, cacheDir: runCache } = await jobsFor(inputs);
-        const out = resolve(flags.output);
-        // A run's own cache when the input is a run's raw/; otherwise beside the output.
-        const cacheDir = runCache ?? join(dirname(out), 'cache');
-        const statsDir =
-          flags.stats === false ? undefined : resolve(flags.stats ?? join(dirname(out), 'stats'));
-        const { sequences, hits } = await detectAll(jobs, choice, {
-          cache: { dir: cacheDir, disabled: !ctx.globals.cache },
-          statsDir,
-          progress: ctx.progress,
+      action(async (ctx, inputs: string[], f: Flags) => {
+        const out = resolve(f.output);
+        return ctx.inRun('cut', [out, ...inputs], async ({ config }) => {
+          const choice: DetectorChoice = {
+            detector: f.detector ?? config.scenes.detector,
+            threshold: f.threshold ?? config.scenes.threshold,
+            minSceneLen: f.minSceneLen ?? config.scenes.min_scene_len,
+            colorPath: f.rgbFirst ? 'rgb-first' : 'sampled',
+            lumaOnly: f.lumaOnly,
+            downscale: f.downscale,
+            filterMode: f.filterMode,
+            fadeMethod: f.fadeMethod,
+            fadeBias: f.fadeBias,
+            addFinalScene: f.addFinalScene,
+          };
+          const { jobs, failed, runCache } = await sceneJobs(inputs, ctx.signal);
+          // A run's own cache when the input is a run's raw/; otherwise beside the output.
+          const cacheDir = runCache ?? join(dirname(out), 'cache');
+          const statsDir = f.stats === false ? undefined : resolve(f.stats ?? join(dirname(out), 'stats'));
+          const { sequences, hits } = await detectAll(jobs, choice, {
+            cache: { dir: cacheDir, disabled: !ctx.globals.cache },
+            statsDir,
+            progress: ctx.progress,
+            signal: ctx.signal,
+          });
+          await writeArtifact(out, SequencesSchema, sequences);
+          ctx.result({
+            ok: failed.length === 0,
+            output: out,
+            cached: hits,
+            sources: sequences.sources.map((s) => ({
+              source: s.source,
+              frames: s.frameCount,
+              cuts: s.scenes.slice(1).map((x) => x.startFrame),
+              decoded: s.decoded,
+              stats: s.statsFile,
+              warnings: s.warnings,
+            })),
+            failed,
+          });
+          for (const s of sequences.sources) {
+            const cuts = s.scenes.slice(1).map((x) => x.startFrame);
+            ctx.say(
+              `${basename(s.source)}: ${s.scenes.length} scene(s), cuts at frames ${cuts.join(', ') || '(none)'}`,
+            );
+            for (const w of s.warnings) ctx.say(`  warning: ${w}`);
+          }
+          for (const x of failed) ctx.say(`failed: ${x.input}: ${x.error}`);
+          if (hits) ctx.say(`${hits} of ${sequences.sources.length} from cache`);
+          ctx.say(`Scenes: ${out}`);
+          return failed.length ? EXIT.failed : EXIT.ok;
         });
-        await writeArtifact(out, SequencesSchema, sequences);
-        ctx.result({
-          ok: failed.length === 0,
-          output: out,
-          cached: hits,
-          sources: sequences.sources.map((s) => ({
-            source: s.source,
-            frames: s.frameCount,
-            cuts: s.scenes.slice(1).map((x) => x.startFrame),
-            decoded: s.decoded,
-            stats: s.statsFile,
-            warnings: s.warnings,
-          })),
-          failed,
-        });
-        for (const s of sequences.sources) {
-          ctx.say(
-            `${basename(s.source)}: ${s.scenes.length} scene(s), cuts at frames ${
-              s.scenes
-                .slice(1)
-                .map((x) => x.startFrame)
-                .join(', ') || '(none)'
-            }`,
-          );
-          for (const w of s.warnings) ctx.say(`  warning: ${w}`);
-        }
-        for (const f of failed) ctx.say(`failed: ${f.input}: ${f.error}`);
-        if (hits) ctx.say(`${hits} of ${sequences.sources.length} from cache`);
-        ctx.say(`Scenes: ${out}`);
-        return failed.length ? EXIT.failed : EXIT.ok;
       }),
     );
 }

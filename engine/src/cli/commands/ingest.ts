@@ -2,14 +2,16 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ingest } from '../../ingest/ingest.js';
 import { runLayout } from '../../project/layout.js';
+import { withRunLock } from '../../project/lock.js';
 import { fileLogger } from '../../util/log.js';
 import { action, EXIT } from '../context.js';
+import { flags } from '../flags.js';
 
 interface IngestFlags {
   output: string;
   copy?: boolean;
   proxies?: boolean;
-  jobs: string;
+  jobs: number;
 }
 
 export function registerIngest(program: Command): void {
@@ -19,24 +21,30 @@ export function registerIngest(program: Command): void {
       'probe, hash and reference media in a run folder; extract 16 kHz mono audio (cached by content hash)',
     )
     .argument('<inputs...>', 'media files, directories or glob patterns')
-    .requiredOption('-o, --output <dir>', 'run folder, e.g. runs/demo')
+    .addOption(flags.output('run folder, e.g. runs/demo', 'dir').makeOptionMandatory())
     .option('--copy', 'copy originals into raw/ instead of linking them')
     .option('--proxies', 'also make 360p proxies in proxies/')
-    .option('-j, --jobs <n>', 'files processed in parallel', '2')
+    .addOption(flags.jobs('files processed in parallel').default(2))
     .addHelpText('after', '\nExample:\n  $ autoedit ingest footage/ "extra/*.mov" -o runs/demo --proxies')
     .action(
-      action(async (ctx, inputs: string[], flags: IngestFlags) => {
-        const layout = runLayout(flags.output);
+      action(async (ctx, inputs: string[], f: IngestFlags) => {
+        const layout = runLayout(f.output);
         const logger = fileLogger(join(layout.logs, 'ingest.jsonl'), { stage: 'ingest' });
-        const result = await ingest(inputs, {
-          runDir: flags.output,
-          copy: flags.copy,
-          proxies: flags.proxies,
-          cache: ctx.globals.cache,
-          concurrency: Math.max(1, Number(flags.jobs) || 2),
-          progress: ctx.progress,
-          logger,
-        });
+        const result = await withRunLock(
+          layout.root,
+          { command: 'autoedit ingest', signal: ctx.signal },
+          () =>
+            ingest(inputs, {
+              runDir: layout.root,
+              copy: f.copy,
+              proxies: f.proxies,
+              cache: ctx.globals.cache,
+              concurrency: f.jobs,
+              progress: ctx.progress,
+              logger,
+              signal: ctx.signal,
+            }),
+        );
         ctx.result({
           ok: result.failed.length === 0,
           run: result.run,

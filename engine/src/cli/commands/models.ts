@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../../config/load.js';
 import {
   fileFor,
   KNOWN_MODELS,
@@ -18,7 +17,7 @@ export function registerModels(program: Command): void {
     .description('show installed models and where AutoEdit looks for them')
     .action(
       action(async (ctx) => {
-        const { config } = loadConfig({ configFile: ctx.globals.config });
+        const { config } = ctx.config();
         const found = listModels({ configured: config.stt.model_path });
         ctx.result({
           ok: true,

@@ -26,7 +26,7 @@ export function registerPipeline(program: Command): void {
       '[inputs...]',
       'media files, directories or glob patterns (default: the media already in the run)',
     )
-    .addOption(flags.output('run folder, e.g. runs/demo').makeOptionMandatory())
+    .addOption(flags.output('run folder, e.g. runs/demo', 'dir').makeOptionMandatory())
     .addOption(flags.stages('--skip', 'comma-separated stages to skip: scenes, vad, stt, render'))
     .addOption(
       flags.stages('--only', 'run only these stages on the run (e.g. select,export after a rules edit)'),

@@ -3,22 +3,27 @@ import type { Command } from 'commander';
 import { readSelection } from '../../pipeline/stages.js';
 import { renderSelection } from '../../render/render.js';
 import { action } from '../context.js';
+import { flags } from '../flags.js';
 
 export function registerRender(program: Command): void {
   program
     .command('render')
     .description('render the kept ranges of a selection to one video file with ffmpeg (frame-exact cuts)')
     .argument('<selection>', 'selection.json')
-    .requiredOption('-o, --output <file>', 'output .mp4')
+    .addOption(flags.output('output .mp4').makeOptionMandatory())
     .action(
-      action(async (ctx, selection: string, flags: { output: string }) => {
-        const out = resolve(flags.output);
-        ctx.progress.start('render');
-        const r = await renderSelection(await readSelection(resolve(selection)), out);
-        ctx.progress.done(`render: ${r.frames} frames (${r.seconds.toFixed(2)} s) → ${out}`);
-        ctx.result({ ok: true, output: out, frames: r.frames, seconds: r.seconds });
-        ctx.say(`Wrote ${out}`);
-        return 0;
+      action(async (ctx, selection: string, f: { output: string }) => {
+        const out = resolve(f.output);
+        return ctx.inRun('render', [selection], async () => {
+          ctx.progress.start('render');
+          const r = await renderSelection(await readSelection(resolve(selection)), out, {
+            signal: ctx.signal,
+          });
+          ctx.progress.done(`render: ${r.frames} frames (${r.seconds.toFixed(2)} s) → ${out}`);
+          ctx.result({ ok: true, output: out, frames: r.frames, seconds: r.seconds });
+          ctx.say(`Wrote ${out}`);
+          return 0;
+        });
       }),
     );
 }

@@ -1,4 +1,4 @@
-import { open, readFile, writeFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 
 /** whisper.cpp ggml model header (legacy "ggml" format: magic, 11 hparams, mel filters, vocabulary). */
 export interface WhisperHparams {
@@ -24,7 +24,8 @@ export interface GgmlHeader {
 }
 
 const MAGIC = 0x67676d6c; // "ggml"
-const HPARAM_KEYS: (keyof WhisperHparams)[] = [
+/** The hyper-parameters in file order (eleven int32 after the magic). */
+export const HPARAM_KEYS: (keyof WhisperHparams)[] = [
   'nVocab',
   'nAudioCtx',
   'nAudioState',
@@ -174,40 +175,18 @@ export async function inspectModelFile(file: string): Promise<ModelInfo> {
   }
 }
 
-/** Deterministic PRNG (mulberry32): the generated test model is byte-identical on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** IEEE 754 half precision from a float (round to nearest; enough for random test weights). */
-function toHalf(v: number): number {
-  const f32 = new Float32Array([v]);
-  const x = new Uint32Array(f32.buffer)[0]!;
-  const sign = (x >>> 16) & 0x8000;
-  const exp = ((x >>> 23) & 0xff) - 127 + 15;
-  const mant = x & 0x7fffff;
-  if (exp <= 0) return sign;
-  if (exp >= 31) return sign | 0x7c00;
-  return sign | (exp << 10) | ((mant + 0x1000) >>> 13);
-}
-
-interface TensorSpec {
+/** A tensor whisper.cpp expects in a model with given hyper-parameters. */
+export interface TensorSpec {
   name: string;
   /** ggml ne, innermost first. */
   ne: number[];
   type: 'f32' | 'f16';
-  /** Layer norms start at 1, everything else small and random. */
+  /** Layer-norm weights (a generated test model sets them to 1, everything else small and random). */
   init?: 'one';
 }
 
-function tensorSpecs(h: WhisperHparams): TensorSpec[] {
+/** Every tensor (name, shape, type) whisper.cpp loads for these hyper-parameters. */
+export function tensorSpecs(h: WhisperHparams): TensorSpec[] {
   const a = h.nAudioState;
   const t = h.nTextState;
   const w: 'f16' = 'f16';
@@ -250,61 +229,4 @@ function tensorSpecs(h: WhisperHparams): TensorSpec[] {
   for (let i = 0; i < h.nAudioLayer; i++) block(`encoder.blocks.${i}`, a, false);
   for (let i = 0; i < h.nTextLayer; i++) block(`decoder.blocks.${i}`, t, true);
   return specs;
-}
-
-export interface TinyModelOptions {
-  state?: number;
-  heads?: number;
-  layers?: number;
-  textCtx?: number;
-  seed?: number;
-}
-
-/**
- * A tiny Whisper model in the real ggml format, for tests and benchmarks where no real weights exist: the
- * header, mel filters and full vocabulary are copied from a real (tensor-less) whisper.cpp test file, and
- * every tensor whisper.cpp expects is filled with seeded random values. It loads and decodes for real; its
- * text is noise. Returns the number of tensors written.
- */
-export async function writeTinyModel(
-  headerFile: string,
-  out: string,
-  o: TinyModelOptions = {},
-): Promise<number> {
-  const src = await readFile(headerFile);
-  const hdr = parseGgmlHeader(src, headerFile);
-  const h: WhisperHparams = {
-    ...hdr.hparams,
-    nAudioState: o.state ?? 64,
-    nAudioHead: o.heads ?? 2,
-    nAudioLayer: o.layers ?? 1,
-    nTextState: o.state ?? 64,
-    nTextHead: o.heads ?? 2,
-    nTextLayer: o.layers ?? 1,
-    nTextCtx: o.textCtx ?? hdr.hparams.nTextCtx,
-    ftype: 1,
-  };
-  const head = Buffer.from(src.subarray(0, hdr.tensorsOffset));
-  for (const [i, k] of HPARAM_KEYS.entries()) head.writeInt32LE(h[k], 4 + i * 4);
-  const rand = prng(o.seed ?? 1234);
-  const parts: Buffer[] = [head];
-  const specs = tensorSpecs(h);
-  for (const t of specs) {
-    const name = Buffer.from(t.name, 'utf8');
-    const meta = Buffer.alloc(12 + 4 * t.ne.length);
-    meta.writeInt32LE(t.ne.length, 0);
-    meta.writeInt32LE(name.length, 4);
-    meta.writeInt32LE(t.type === 'f32' ? 0 : 1, 8);
-    for (const [i, n] of t.ne.entries()) meta.writeInt32LE(n, 12 + 4 * i);
-    const count = t.ne.reduce((x, y) => x * y, 1);
-    const data = Buffer.alloc(count * (t.type === 'f32' ? 4 : 2));
-    for (let i = 0; i < count; i++) {
-      const v = t.init === 'one' ? 1 : (rand() - 0.5) * 0.1;
-      if (t.type === 'f32') data.writeFloatLE(v, i * 4);
-      else data.writeUInt16LE(toHalf(v), i * 2);
-    }
-    parts.push(meta, name, data);
-  }
-  await writeFile(out, Buffer.concat(parts));
-  return specs.length;
 }

@@ -71,9 +71,11 @@ export const fileFor = (name: string) =>
 /** Lookup order: --model, config stt.model_path, $AUTOEDIT_MODELS, the user cache. A folder is searched for the named model. */
 export function findModel(q: ModelLookup): string {
   const name = q.name ?? 'base.en';
-  const places = [q.explicit, q.configured, process.env.AUTOEDIT_MODELS, userModelDir()]
-    .filter((p): p is string => !!p)
-    .map((p) => resolve(p.replace(/^~(?=\/)/, homedir())));
+  const expand = (p: string | undefined) => p && resolve(p.replace(/^~(?=\/)/, homedir()));
+  const given = [expand(q.explicit), expand(q.configured)];
+  const places = [...given, expand(process.env.AUTOEDIT_MODELS), userModelDir()].filter(
+    (p): p is string => !!p,
+  );
   for (const p of places) {
     if (!existsSync(p)) continue;
     if (statSync(p).isFile()) return p;
@@ -81,7 +83,7 @@ export function findModel(q: ModelLookup): string {
     if (existsSync(candidate)) return candidate;
     // A folder with exactly one model in it: use that one.
     const bins = readdirSync(p).filter((f) => f.startsWith('ggml-') && f.endsWith('.bin'));
-    if (bins.length === 1 && (p === q.explicit || p === q.configured)) return join(p, bins[0]!);
+    if (bins.length === 1 && given.includes(p)) return join(p, bins[0]!);
   }
   throw new ModelNotFoundError(places, name);
 }
