@@ -1,23 +1,8 @@
-import {
-  SttBatchRequestSchema,
-  SttBatchResponseSchema,
-  SttErrorSchema,
-  SttHealthSchema,
-  SttRequestSchema,
-  SttResultSchema,
-} from '@autoedit/engine';
-import * as z from 'zod';
+import { sttServiceJsonSchema } from '@autoedit/engine';
 import { VERSION } from './version.js';
 
-/** OpenAPI 3.1 for the service, generated from the engine's zod schemas (the contract's one source). */
+/** OpenAPI 3.1 for the service, built on the contract's JSON Schemas (generated from the engine's zod schemas). */
 export function openApiDocument(): Record<string, unknown> {
-  const schema = (s: z.ZodType, io: 'input' | 'output') => {
-    const { $schema: _s, ...body } = z.toJSONSchema(s, { io, unrepresentable: 'any' }) as Record<
-      string,
-      unknown
-    >;
-    return body;
-  };
   const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
   const json = (name: string) => ({ content: { 'application/json': { schema: ref(name) } } });
   const errors = Object.fromEntries(
@@ -42,14 +27,8 @@ export function openApiDocument(): Record<string, unknown> {
     },
     components: {
       securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' } },
-      schemas: {
-        SttRequest: schema(SttRequestSchema, 'input'),
-        SttBatchRequest: schema(SttBatchRequestSchema, 'input'),
-        SttResult: schema(SttResultSchema, 'output'),
-        SttBatchResponse: schema(SttBatchResponseSchema, 'output'),
-        SttError: schema(SttErrorSchema, 'output'),
-        SttHealth: schema(SttHealthSchema, 'output'),
-      },
+      // The contract's JSON Schemas, as engine/stt-service.schema.json has them: one generator for both.
+      schemas: sttServiceJsonSchema().$defs as Record<string, unknown>,
     },
     security: [{ apiKey: [] }],
     paths: {
