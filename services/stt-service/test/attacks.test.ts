@@ -289,7 +289,7 @@ describe('stt-service under attack (real service and servers on 127.0.0.1)', fun
   });
 
   it('a flood → 429 with Retry-After, per key; unauthenticated guessing is slowed down too', async () => {
-    const limited = await startService({ STT_RATE_PER_MIN: '30', STT_RATE_BURST: '5', NO_WAIT: '1' });
+    const limited = await startService({ STT_RATE_PER_MIN: '6', STT_RATE_BURST: '5', NO_WAIT: '1' });
     try {
       const statuses: number[] = [];
       let retryAfter: string | null = null;

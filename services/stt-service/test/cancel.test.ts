@@ -33,7 +33,7 @@ describe('stt-service cost controls: jobs are cancelled, not left running', func
     svc = await startService({
       STT_FETCH_ALLOW: `127.0.0.1:${port}`,
       STT_REQUIRE_SIGNED_URLS: '1',
-      STT_JOB_TIMEOUT_S: '1',
+      STT_JOB_TIMEOUT_S: '3',
     });
   });
   after(async () => {
@@ -42,7 +42,8 @@ describe('stt-service cost controls: jobs are cancelled, not left running', func
   });
 
   it('a job past STT_JOB_TIMEOUT_S → 504, its whisper.cpp worker is killed and replaced, the next job is served', async () => {
-    const long = await store.put('long.wav', noise(240, 1), 'audio/wav');
+    // Ten minutes of noise: twenty whisper.cpp windows, far more than 3 s of work even for the tiny model.
+    const long = await store.put('long.wav', noise(600, 1), 'audio/wav');
     const r = await ask(svc.url, long.url);
     assert.equal(r.status, 504, await r.clone().text());
     assert.equal(((await r.json()) as { error: { code: string } }).error.code, 'job_timeout');
