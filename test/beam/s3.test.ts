@@ -116,4 +116,18 @@ describe('Beam backend with S3 storage (S3-compatible server on 127.0.0.1)', fun
       await short.close();
     }
   });
+
+  it('storage that refuses the upload: each window falls back to this machine, and the run says why', async () => {
+    const file = longTalk(2);
+    const { tr, backend } = await beamTranscript(
+      file,
+      plan([{ name: 'a', baseUrl: svc.url }], { storage: storage({ secretAccessKey: 'not-the-secret' }) }),
+    );
+    assert.deepEqual(words(tr), words(await localTranscript(file)));
+    assert.ok(backend.report.every((w) => w.ran === 'local'));
+    assert.match(
+      backend.summary().warnings[0] ?? '',
+      /transcribed locally — the upload to s3 storage failed: .*SignatureDoesNotMatch/,
+    );
+  });
 });

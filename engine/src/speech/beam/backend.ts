@@ -141,39 +141,42 @@ export class BeamBackend {
         new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength),
       ]);
       const hash = `sha256:${createHash('sha256').update(wav).digest('hex')}`;
-      const stored = await this.store.put(
-        `${this.run}/${basename(source).replace(/[^\w.-]+/g, '_')}-${offset.toFixed(3)}-${hash.slice(7, 19)}.wav`,
-        wav,
-        'audio/wav',
-      );
-      try {
-        const r = await this.client.transcribe(
-          {
-            audio_url: stored.url,
-            lang: opts.language?.toLowerCase(),
-            prompt: opts.prompt,
-            offset,
-            words: true,
-          },
-          signal,
-        );
-        attempts = r.attempts;
-        if (r.result.hash !== hash)
-          throw new BeamUnavailableError(
-            `the service transcribed other bytes than the uploaded window (hash ${r.result.hash.slice(0, 19)}…)`,
-            attempts,
+      const key = `${this.run}/${basename(source).replace(/[^\w.-]+/g, '_')}-${offset.toFixed(3)}-${hash.slice(7, 19)}.wav`;
+      // An upload that fails is a failure of the remote path like any other: this window falls back.
+      const stored = await this.store.put(key, wav, 'audio/wav').catch((e: Error) => e);
+      if (stored instanceof Error) {
+        if (signal?.aborted) throw new CancelledError('cancelled', { cause: stored });
+        why = `the upload to ${this.store.kind} storage failed: ${stored.message}`;
+      } else {
+        try {
+          const r = await this.client.transcribe(
+            {
+              audio_url: stored.url,
+              lang: opts.language?.toLowerCase(),
+              prompt: opts.prompt,
+              offset,
+              words: true,
+            },
+            signal,
           );
-        const words: Word[] = r.result.segments.flatMap((s) => s.words ?? []);
-        this.report.push({ source, start: offset, end, ran: `beam:${r.account}`, attempts });
-        opts.onProgress?.(1);
-        return { words, language: r.result.language };
-      } catch (e) {
-        if (signal?.aborted) throw new CancelledError('cancelled', { cause: e });
-        if (!(e instanceof BeamUnavailableError)) throw e;
-        why = e.message;
-        attempts = e.attempts;
-      } finally {
-        await stored.delete().catch(() => {});
+          attempts = r.attempts;
+          if (r.result.hash !== hash)
+            throw new BeamUnavailableError(
+              `the service transcribed other bytes than the uploaded window (hash ${r.result.hash.slice(0, 19)}…)`,
+              attempts,
+            );
+          const words: Word[] = r.result.segments.flatMap((s) => s.words ?? []);
+          this.report.push({ source, start: offset, end, ran: `beam:${r.account}`, attempts });
+          opts.onProgress?.(1);
+          return { words, language: r.result.language };
+        } catch (e) {
+          if (signal?.aborted) throw new CancelledError('cancelled', { cause: e });
+          if (!(e instanceof BeamUnavailableError)) throw e;
+          why = e.message;
+          attempts = e.attempts;
+        } finally {
+          await stored.delete().catch(() => {});
+        }
       }
     }
     if (this.plan.fallback === 'none' || !this.localModel)
@@ -183,10 +186,12 @@ export class BeamBackend {
       );
     // The fallback: this window alone, on this machine, one window at a time.
     const run = this.localQueue.then(async () => {
-      this.local ??= LocalWhisper.open(this.localModel!.path, {
-        id: this.localModel!.id,
-        signal: this.signal,
-      });
+      // A worker that died (killed on a timeout, crashed) is replaced for the next window.
+      if (!this.local || !(await this.local.catch(() => undefined))?.alive)
+        this.local = LocalWhisper.open(this.localModel!.path, {
+          id: this.localModel!.id,
+          signal: this.signal,
+        });
       const local = await this.local;
       return local.transcribe(pcm, offset, {
         language: opts.language,
