@@ -32,6 +32,15 @@ await build({
   banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
   // Native addons, and big libraries only some commands need (see engine/src/util/lazy.ts), load from
   // node_modules when used.
-  external: ['onnxruntime-node', '@fugood/whisper.node', 'chokidar', 'fsevents', 'undici', 'yaml'],
+  external: [
+    'onnxruntime-node',
+    '@fugood/whisper.node',
+    'chokidar',
+    'fsevents',
+    'undici',
+    'yaml',
+    '@aws-sdk/client-s3',
+    '@aws-sdk/s3-request-presigner',
+  ],
   logLevel: 'warning',
 });

@@ -2,12 +2,18 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { eventsJsonSchema, rulesJsonSchema, stringifySchema } from '../src/schemas/json-schema.js';
+import {
+  eventsJsonSchema,
+  rulesJsonSchema,
+  stringifySchema,
+  sttServiceJsonSchema,
+} from '../src/schemas/json-schema.js';
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), '..');
 for (const [file, schema] of [
   ['rules.schema.json', rulesJsonSchema()],
   ['events.schema.json', eventsJsonSchema()],
+  ['stt-service.schema.json', sttServiceJsonSchema()],
 ] as const) {
   writeFileSync(join(dir, file), stringifySchema(schema));
   console.log(`wrote ${join(dir, file)}`);

@@ -7,6 +7,8 @@
  */
 
 export { MissingToolError, ProcessError, UnsupportedMediaError } from '@autoedit/media';
+// Backends: the adapters heavy inference runs behind (local or a remote GPU service).
+export type { BackendKind, CallOptions, Detector, Diarizer, Embedder, Frame } from './backends.js';
 // Configuration and rules.
 export { type LoadConfigOptions, type LoadedConfig, loadConfig, redact } from './config/load.js';
 export { EXPORT_FORMATS, type ExportFormat, FORMATS, isExportFormat } from './exporters/formats.js';
@@ -15,7 +17,13 @@ export { loadExporters } from './exporters/load.js';
 export { type IngestOptions, type IngestResult, ingest, loadMediaDb } from './ingest/ingest.js';
 export { expandInputs, MEDIA_EXTENSIONS } from './ingest/inputs.js';
 // The whole pipeline, its events and how it is assembled from config.
-export { type PipelinePlan, type PlanOverrides, planFromConfig } from './pipeline/assemble.js';
+export {
+  beamPlan,
+  type PipelinePlan,
+  type PlanOverrides,
+  planFromConfig,
+  type SpeechPlan,
+} from './pipeline/assemble.js';
 export { type EventListener, newRunId } from './pipeline/events.js';
 export { type PipelineResult, type RunPipelineOptions, runPipeline } from './pipeline/pipeline.js';
 export { readSelection, runExport, runSelect, runVad } from './pipeline/stages.js';
@@ -29,10 +37,23 @@ export { DETECTORS, type DetectorChoice, type DetectorName, detectScenes } from 
 export { detectAll, runScenes, type SceneJob } from './scenes/stage.js';
 // Schemas (zod) of every artifact, the config, the rules and the events, and their JSON Schemas.
 export * from './schemas/index.js';
-export { eventsJsonSchema, rulesJsonSchema } from './schemas/json-schema.js';
+export {
+  eventsJsonSchema,
+  rulesJsonSchema,
+  stringifySchema,
+  sttServiceJsonSchema,
+} from './schemas/json-schema.js';
 export { loadAnalyses } from './select/load.js';
 export { loadRules } from './select/rules-file.js';
 export { type SourceAnalysis, select } from './select/select.js';
+export { BeamBackend, type BeamPlan, type WindowReport } from './speech/beam/backend.js';
+export {
+  type Attempt,
+  type BeamAccount,
+  BeamClient,
+  type BeamClientOptions,
+  BeamUnavailableError,
+} from './speech/beam/client.js';
 export {
   type DetectSpeechOptions,
   detectSpeech,
@@ -40,9 +61,11 @@ export {
   findModel,
   KNOWN_MODELS,
   LocalWhisper,
+  type LocalWhisperOptions,
   listModels,
   type ModelLookup,
   ModelNotFoundError,
+  modelDigest,
   pullModel,
   type TranscribeCallOptions,
   type TranscribeOptions,
@@ -50,9 +73,28 @@ export {
   transcribeFile,
   userModelDir,
   type VadDetector,
+  wordsToSegments,
 } from './speech/index.js';
 export { runStt } from './speech/stage.js';
 export { vadChoice } from './speech/vad-stage.js';
+// Signed-URL storage for audio chunks sent to remote services.
+export {
+  type ChunkStore,
+  LocalChunkStore,
+  type LocalStorePlan,
+  openChunkStore,
+  S3ChunkStore,
+  type S3StorePlan,
+  type StoragePlan,
+  type StoredChunk,
+} from './storage/index.js';
+export {
+  SIGNED_URL_PARAMS,
+  type SignedUrlCheck,
+  signUrl,
+  urlSignatureKind,
+  verifySignedUrl,
+} from './storage/signed-url.js';
 export { timelineFromSelection } from './timeline/from-selection.js';
 export {
   clipLength,

@@ -23,9 +23,12 @@ export interface WhisperContext {
   ): { stop: () => Promise<void>; promise: Promise<TranscribeResult> };
   release(): Promise<void>;
 }
-export function initWhisper(options: {
-  filePath: string;
-  useGpu?: boolean;
-  useFlashAttn?: boolean;
-}): Promise<WhisperContext>;
+export function initWhisper(
+  options: {
+    filePath: string;
+    useGpu?: boolean;
+    useFlashAttn?: boolean;
+  },
+  variant?: 'default' | 'cuda' | 'vulkan',
+): Promise<WhisperContext>;
 export function toggleNativeLog(enable: boolean): Promise<void>;

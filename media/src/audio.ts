@@ -9,7 +9,7 @@ import {
   proxyArgs,
 } from './ffmpeg-args.js';
 import { UnsupportedMediaError } from './probe.js';
-import { readWav, wavHeader } from './wav.js';
+import { parseWav, readWav, wavHeader } from './wav.js';
 
 /**
  * Extract one audio stream to a 16-bit PCM WAV (16 kHz mono by default), atomically. With `keepPcm` the
@@ -53,8 +53,9 @@ async function collectPcm(
   args: string[],
   signal?: AbortSignal,
   onPcm?: (samples: Int16Array) => void,
+  input?: Uint8Array,
 ): Promise<Int16Array> {
-  const child = spawnStream('ffmpeg', args, { signal });
+  const child = spawnStream('ffmpeg', args, { signal, input });
   const chunks: Buffer[] = [];
   let length = 0;
   let pieceError: unknown;
@@ -131,4 +132,39 @@ export async function decodePcm(
   return collectPcm(pcmStreamArgs(input, o), o.signal).catch((e) => {
     throw noAudio(input, e);
   });
+}
+
+/** Thrown by decodePcmBytes when the audio is longer than allowed; ffmpeg is stopped at that point. */
+export class AudioTooLongError extends Error {
+  override name = 'AudioTooLongError';
+}
+
+/**
+ * Audio that arrived over the network, as 16-bit PCM: a WAV already in the wanted format is read as it is;
+ * anything else is fed to ffmpeg on stdin and decoded from stdout (nothing touches the disk). Decoding stops
+ * as soon as the audio passes `maxSeconds`.
+ */
+export async function decodePcmBytes(
+  bytes: Uint8Array,
+  o: { sampleRate?: number; channels?: number; maxSeconds?: number; signal?: AbortSignal } = {},
+): Promise<Int16Array> {
+  const rate = o.sampleRate ?? 16000;
+  const channels = o.channels ?? 1;
+  const max = (o.maxSeconds ?? Number.POSITIVE_INFINITY) * rate * channels;
+  const tooLong = () => new AudioTooLongError(`the audio is longer than ${o.maxSeconds} s`);
+  const wav = parseWav(bytes);
+  if (wav && wav.sampleRate === rate && wav.channels === channels) {
+    if (wav.pcm.length > max) throw tooLong();
+    return wav.pcm;
+  }
+  let seen = 0;
+  return collectPcm(
+    pcmStreamArgs('pipe:0', { sampleRate: rate, channels }),
+    o.signal,
+    (piece) => {
+      seen += piece.length;
+      if (seen > max) throw tooLong();
+    },
+    bytes,
+  );
 }

@@ -8,6 +8,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   cwd?: string;
   env?: Record<string, string>;
+  /** Bytes written to the process's stdin (else stdin is closed). */
+  input?: Uint8Array;
 }
 
 function quote(args: readonly string[]): string {
@@ -66,7 +68,7 @@ export function spawnStream(tool: Tool, args: readonly string[], opts: RunOption
     env: opts.env,
     encoding: 'buffer',
     buffer: { stdout: false, stderr: true },
-    stdin: 'ignore',
+    ...(opts.input ? { input: opts.input } : { stdin: 'ignore' as const }),
     stdout: 'pipe',
   } as const);
 }

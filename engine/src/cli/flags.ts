@@ -77,6 +77,12 @@ export const flags = {
   name: (what: string) => new Option('-n, --name <name>', what),
   stages: (flag: string, what: string) =>
     new Option(`${flag} <stages>`, what).argParser(listArg<StageName>(PIPELINE_STAGES)),
+  backend: () =>
+    new Option('--backend <name>', 'speech backend (default: config stt_backend)').choices([
+      'local',
+      'beam',
+      'lightning',
+    ]),
   wait: () =>
     new Option(
       '--wait [seconds]',

@@ -107,6 +107,16 @@ function fromEnv(env: Record<string, string | undefined>): Record<string, unknow
   );
   if (env.BEAM_API_TOKEN) tokens.default = env.BEAM_API_TOKEN;
   if (Object.keys(tokens).length) out.beam_api_tokens = tokens;
+  const beam: Record<string, unknown> = {};
+  if (env.AUTOEDIT_BEAM_URL) beam.base_url = env.AUTOEDIT_BEAM_URL;
+  if (env.AUTOEDIT_STT_API_KEY) beam.api_key = env.AUTOEDIT_STT_API_KEY;
+  const endpoints = Object.fromEntries(
+    Object.entries(env)
+      .filter(([k, v]) => k.startsWith('BEAM_BASE_URL_') && v)
+      .map(([k, v]) => [k.slice('BEAM_BASE_URL_'.length).toLowerCase(), v as string]),
+  );
+  if (Object.keys(endpoints).length) beam.endpoints = endpoints;
+  if (Object.keys(beam).length) out.beam = beam;
   const s3: Record<string, string> = {};
   if (env.S3_BUCKET) s3.bucket = env.S3_BUCKET;
   if (env.S3_ENDPOINT) s3.base_url = env.S3_ENDPOINT;

@@ -51,6 +51,8 @@ export interface RunPipelineOptions {
   outputs?: { dir?: string; name?: string };
   /** A Whisper model file or folder, before config stt.model_path (the CLI's --model). */
   model?: string;
+  /** Speech backend, before config stt_backend (the CLI's --backend): local, or beam (lightning = beam). */
+  backend?: 'local' | 'beam' | 'lightning';
   /** false: recompute every stage instead of reusing cached results (results are still cached). */
   cache?: boolean;
   /** Cancels the run: child processes are killed, nothing is left half-written, the next run resumes. */
@@ -158,6 +160,8 @@ const STAGES: readonly Stage<Ctx>[] = [
         lookup: c.plan.stt.lookup,
         language: c.plan.stt.language,
         prompt: c.plan.stt.prompt,
+        backend: c.plan.stt.backend,
+        beam: c.plan.stt.beam,
         cache: c.cache,
         progress,
         signal,
@@ -324,7 +328,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<PipelineRes
     const { planned, skip } = planStages(opts);
     const config = opts.config ?? loadConfig({ projectDir: layout.root }).config;
     // Before the lock: a configuration that cannot work fails without touching the run folder.
-    const plan = planFromConfig(config, { model: opts.model, exports: opts.exports });
+    const plan = planFromConfig(config, { model: opts.model, exports: opts.exports, backend: opts.backend });
     lock = await lockRun(layout.root, {
       command: opts.command ?? 'autoedit pipeline',
       waitMs: opts.lockWaitMs,

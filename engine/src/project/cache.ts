@@ -22,6 +22,8 @@ export async function cached<S extends z.ZodType>(
   key: string,
   schema: S,
   compute: () => Promise<z.input<S>>,
+  /** Whether to store what `compute` returned (default: always). */
+  keep?: () => boolean,
 ): Promise<{ value: z.infer<S>; hit: boolean }> {
   const file = cache ? join(cache.dir, `${key}.json`) : undefined;
   if (file && !cache?.disabled) {
@@ -29,6 +31,6 @@ export async function cached<S extends z.ZodType>(
     if (hit !== undefined) return { value: hit, hit: true };
   }
   const value = await compute();
-  if (file) return { value: await writeArtifact(file, schema, value), hit: false };
+  if (file && (keep?.() ?? true)) return { value: await writeArtifact(file, schema, value), hit: false };
   return { value: schema.parse(value) as z.infer<S>, hit: false };
 }

@@ -11,12 +11,77 @@ const BackendWithAlias = z
 export const RemoteServiceSchema = z
   .object({
     base_url: z.string().url().optional().describe('Base URL of the remote inference service'),
-    api_key: z.string().optional().describe('API key sent as a bearer token (prefer ${LIGHTNING_API_KEY})'),
+    api_key: z
+      .string()
+      .optional()
+      .describe('API key of the speech service, sent as X-API-Key (prefer ${LIGHTNING_API_KEY})'),
     timeout_s: z
       .number()
       .positive()
       .default(120)
       .describe('Per-request timeout; on expiry the local backend is used'),
+  })
+  .strict();
+
+/**
+ * The Beam GPU speech backend (`stt_backend: beam`): where the stt-service runs and how the client behaves.
+ * `lightning:` is the legacy name of the same settings (base_url, api_key, timeout_s); `beam:` wins.
+ */
+export const BeamSchema = z
+  .object({
+    base_url: z
+      .string()
+      .url()
+      .optional()
+      .describe('URL of the stt-service deployment (every account unless endpoints says otherwise)'),
+    api_key: z
+      .string()
+      .optional()
+      .describe('The service’s API key, sent as X-API-Key (prefer ${AUTOEDIT_STT_API_KEY})'),
+    timeout_s: z
+      .number()
+      .positive()
+      .optional()
+      .describe('Per request (default 120); a request still running then is cancelled'),
+    endpoints: z
+      .record(z.string(), z.string().url())
+      .optional()
+      .describe('Per-account deployment URLs, keyed like beam_api_tokens (BEAM_BASE_URL_<NAME>)'),
+    retries: z
+      .number()
+      .int()
+      .min(0)
+      .max(20)
+      .optional()
+      .describe('Attempts after the first, across accounts (default 3)'),
+    concurrency: z.number().int().min(1).max(64).optional().describe('Windows in flight at once (default 2)'),
+    window_s: z
+      .number()
+      .min(30)
+      .max(1800)
+      .optional()
+      .describe('Window length, cut in silences (default 300)'),
+    overlap_s: z
+      .number()
+      .min(0)
+      .max(10)
+      .optional()
+      .describe('Audio shared by neighbouring windows (default 1)'),
+    max_request_s: z
+      .number()
+      .positive()
+      .optional()
+      .describe('Cost control: the most audio one request may carry (default 600)'),
+    fallback: z
+      .enum(['local', 'none'])
+      .optional()
+      .describe('A window Beam could not transcribe: run it locally (default) or fail'),
+    cold_start_s: z
+      .number()
+      .min(0)
+      .max(1800)
+      .optional()
+      .describe('How long to wait for a deployment scaled to zero to load its model (default 120)'),
   })
   .strict();
 
@@ -28,6 +93,25 @@ export const StorageSchema = z
     region: z.string().optional(),
     access_key_id: z.string().optional(),
     secret_access_key: z.string().optional(),
+    prefix: z
+      .string()
+      .optional()
+      .describe('s3: key prefix of the uploaded chunks (default autoedit-chunks/)'),
+    expires_s: z
+      .number()
+      .int()
+      .min(10)
+      .max(604800)
+      .optional()
+      .describe('Signed URLs expire after this (default 900)'),
+    host: z.string().optional().describe('local: address the chunk server binds (default 127.0.0.1)'),
+    port: z.number().int().min(0).max(65535).optional().describe('local: its port (default: any free one)'),
+    public_url: z
+      .string()
+      .url()
+      .optional()
+      .describe('local: base URL the service reaches the chunk server at'),
+    signing_key: z.string().optional().describe('local: HMAC key of the URLs (default: random per run)'),
   })
   .strict();
 
@@ -45,6 +129,7 @@ export const ConfigSchema = z
       .default('none')
       .transform((v) => (v === 'lightning' ? 'beam' : v)),
     lightning: RemoteServiceSchema.default({ timeout_s: 120 }),
+    beam: BeamSchema.optional(),
     beam_api_tokens: z
       .record(z.string(), z.string())
       .default({})

@@ -6,6 +6,7 @@ export * from './media-db.js';
 export * from './rules.js';
 export * from './selection.js';
 export * from './sequence.js';
+export * from './stt-service.js';
 export * from './transcript.js';
 export * from './vad.js';
 export * from './vision.js';

@@ -1,6 +1,14 @@
 import * as z from 'zod';
 import { RunEventSchema } from './events.js';
 import { RulesSchema } from './rules.js';
+import {
+  SttBatchRequestSchema,
+  SttBatchResponseSchema,
+  SttErrorSchema,
+  SttHealthSchema,
+  SttRequestSchema,
+  SttResultSchema,
+} from './stt-service.js';
 
 /** JSON Schema for rules.json, generated from the zod schema (the one source of truth) for editor IntelliSense. */
 export function rulesJsonSchema(): Record<string, unknown> {
@@ -22,3 +30,31 @@ export function eventsJsonSchema(): Record<string, unknown> {
 }
 
 export const stringifySchema = (s: unknown): string => `${JSON.stringify(s, null, 2)}\n`;
+
+/**
+ * JSON Schemas of the speech-to-text service contract (request, batch, answers, errors, health), keyed by
+ * name, as `$defs` of one document; the service's OpenAPI document embeds the same definitions.
+ */
+export function sttServiceJsonSchema(): Record<string, unknown> {
+  const defs: Record<string, unknown> = {};
+  for (const [name, schema, io] of [
+    ['SttRequest', SttRequestSchema, 'input'],
+    ['SttBatchRequest', SttBatchRequestSchema, 'input'],
+    ['SttResult', SttResultSchema, 'output'],
+    ['SttBatchResponse', SttBatchResponseSchema, 'output'],
+    ['SttError', SttErrorSchema, 'output'],
+    ['SttHealth', SttHealthSchema, 'output'],
+  ] as const) {
+    const { $schema: _s, ...body } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<
+      string,
+      unknown
+    >;
+    defs[name] = body;
+  }
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: 'https://autoedit.local/stt-service.schema.json',
+    title: 'AutoEdit speech-to-text service contract',
+    $defs: defs,
+  };
+}

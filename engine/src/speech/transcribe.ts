@@ -45,6 +45,11 @@ export interface TranscribeOptions {
   hash?: string;
   /** The adapter: any Transcriber implementation (default: local whisper.cpp). */
   open?: (modelPath: string, id: string) => Promise<Transcriber>;
+  /**
+   * The model's identity when it is not the local file `modelPath` (a remote backend): recorded in the
+   * transcript, and part of every window's cache key.
+   */
+  model?: { id: string; digest: string };
   /** Cancels the transcription: worker processes are killed, finished windows stay cached. */
   signal?: AbortSignal;
 }
@@ -66,7 +71,7 @@ const DigestSchema = z.object({
  * sha256 of the model file, remembered in the cache by (path, size, mtime): hashing a 500 MB model on every
  * run would cost more than transcribing a short clip.
  */
-async function modelDigest(path: string, cache: StageCache | undefined): Promise<string> {
+export async function modelDigest(path: string, cache?: StageCache): Promise<string> {
   const st = await stat(path).catch(() => undefined);
   if (!st?.isFile()) return 'sha256:unreadable';
   const key = cacheKey('model-digest', { path: resolve(path), size: st.size, mtime: st.mtimeMs });
@@ -104,8 +109,8 @@ export async function transcribeFile(file: string, o: TranscribeOptions): Promis
     `sha256:${createHash('sha256')
       .update(new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength))
       .digest('hex')}`;
-  const modelHash = await modelDigest(o.modelPath, o.cache);
-  const modelId = `${basename(o.modelPath)}@${modelHash.slice(7, 19)}`;
+  const modelHash = o.model?.digest ?? (await modelDigest(o.modelPath, o.cache));
+  const modelId = o.model?.id ?? `${basename(o.modelPath)}@${modelHash.slice(7, 19)}`;
   const speech = o.speech ?? (await findSpeech(pcm));
   const chunks = planChunks(duration, speech, {
     window: o.window,
@@ -146,28 +151,38 @@ export async function transcribeFile(file: string, o: TranscribeOptions): Promis
           language: o.language,
           prompt: o.prompt,
         });
-        const { value } = await cached(o.cache, key, ChunkWordsSchema, async () => {
-          if (!t) {
-            t = await open(o.modelPath, modelId);
-            workers.push(t);
-          }
-          const slice = pcm.subarray(Math.floor(chunk.start * SR), Math.ceil(chunk.end * SR));
-          running.set(chunk, 0);
-          const r = await t.transcribe(slice, chunk.start, {
-            language: o.language,
-            prompt: o.prompt,
-            onProgress: (f) => {
-              running.set(chunk, f);
-              report();
-            },
-          });
-          return {
-            kind: 'chunk-words' as const,
-            schemaVersion: 1 as const,
-            language: r.language,
-            words: r.words,
-          };
-        });
+        // A window the backend says not to keep (e.g. a remote run's local fallback on another model).
+        let keep = true;
+        const { value } = await cached(
+          o.cache,
+          key,
+          ChunkWordsSchema,
+          async () => {
+            if (!t) {
+              t = await open(o.modelPath, modelId);
+              workers.push(t);
+            }
+            const slice = pcm.subarray(Math.floor(chunk.start * SR), Math.ceil(chunk.end * SR));
+            running.set(chunk, 0);
+            const r = await t.transcribe(slice, chunk.start, {
+              language: o.language,
+              prompt: o.prompt,
+              signal: o.signal,
+              onProgress: (f) => {
+                running.set(chunk, f);
+                report();
+              },
+            });
+            keep = r.cache !== false;
+            return {
+              kind: 'chunk-words' as const,
+              schemaVersion: 1 as const,
+              language: r.language,
+              words: r.words,
+            };
+          },
+          () => keep,
+        );
         running.delete(chunk);
         results.push({ chunk, words: value.words, language: value.language });
         finished += chunk.end - chunk.start;

@@ -5,6 +5,8 @@ export interface TranscribeCallOptions {
   prompt?: string;
   /** Fraction (0–1) of this call done, when the backend can tell. */
   onProgress?: (fraction: number) => void;
+  /** Cancels this call. */
+  signal?: AbortSignal;
 }
 
 /** The seed's adapter: anything that turns 16 kHz mono PCM into timed words. */
@@ -16,6 +18,6 @@ export interface Transcriber {
     pcm: Int16Array,
     offset: number,
     opts: TranscribeCallOptions,
-  ): Promise<{ words: Word[]; language?: string }>;
+  ): Promise<{ words: Word[]; language?: string; cache?: false }>;
   close(): Promise<void>;
 }

@@ -142,9 +142,14 @@ describe('autoedit CLI', () => {
     const seq = JSON.parse(await readFile(join(run, 'artifacts', 'sequences.json'), 'utf8'));
     assert.equal(seq.detector.name, 'threshold');
     // A backend that this build does not have is refused, naming the key.
+    await writeFile(join(run, 'config.yaml'), 'diarization_backend: local\n');
+    const diarize = await cli(['pipeline', '-o', run]);
+    assert.equal(diarize.code, 1);
+    assert.match(diarize.stderr, /diarization_backend: local .* not part of this build/);
+    // The Beam backend exists, but not without the URL of its service: a clear error before any work.
     await writeFile(join(run, 'config.yaml'), 'stt_backend: beam\n');
     const beam = await cli(['pipeline', '-o', run]);
     assert.equal(beam.code, 1);
-    assert.match(beam.stderr, /stt_backend: beam .* not part of this build/);
+    assert.match(beam.stderr, /stt_backend: beam needs the URL of the stt-service deployment/);
   });
 });

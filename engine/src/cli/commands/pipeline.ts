@@ -14,6 +14,7 @@ interface Flags {
   render?: boolean | string;
   rules?: string;
   model?: string;
+  backend?: 'local' | 'beam' | 'lightning';
   wait?: number | true;
 }
 
@@ -37,6 +38,7 @@ export function registerPipeline(program: Command): void {
     .option('--render [file]', 'also render the edit with ffmpeg (default outputs/<name>.mp4)')
     .addOption(flags.rules())
     .addOption(flags.model())
+    .addOption(flags.backend())
     .addOption(flags.wait())
     .addHelpText(
       'after',
@@ -62,6 +64,7 @@ Examples:
           exports: f.format ?? f.export,
           render: f.render,
           model: f.model,
+          backend: f.backend,
           cache: ctx.globals.cache,
           signal: ctx.signal,
           onEvent: ctx.onEvent,

@@ -1,11 +1,13 @@
 import { dirname, join, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { toSrt, toVtt, transcriptCues } from '../../exporters/subtitles.js';
+import { planFromConfig } from '../../pipeline/assemble.js';
 import { readArtifact, writeArtifact } from '../../project/artifacts.js';
 import { TranscriptSchema } from '../../schemas/transcript.js';
 import { VadSchema } from '../../schemas/vad.js';
+import { BeamBackend } from '../../speech/beam/backend.js';
 import { transcribeFile } from '../../speech/transcribe.js';
-import { findModel } from '../../speech/whisper/models.js';
+import { findModel, ModelNotFoundError } from '../../speech/whisper/models.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { action } from '../context.js';
 import { flags, numberArg } from '../flags.js';
@@ -22,6 +24,7 @@ interface Flags {
   vad?: string;
   srt?: boolean;
   vtt?: boolean;
+  backend?: 'local' | 'beam' | 'lightning';
 }
 
 export function registerStt(program: Command): void {
@@ -54,6 +57,7 @@ export function registerStt(program: Command): void {
     .option('--vad <vad.json>', 'speech ranges from `autoedit vad` (default: Silero runs here)')
     .option('--srt', 'also write <output>.srt')
     .option('--vtt', 'also write <output>.vtt')
+    .addOption(flags.backend())
     .addHelpText(
       'after',
       '\nExamples:\n  $ autoedit models pull base.en\n  $ autoedit stt runs/demo/audio/talk.mp4.wav -o runs/demo/artifacts/transcript.json --srt',
@@ -62,13 +66,22 @@ export function registerStt(program: Command): void {
       action(async (ctx, input: string, f: Flags) => {
         const out = resolve(f.output);
         return ctx.inRun('stt', [out, input], async ({ config }) => {
-          const modelPath = findModel({
-            explicit: f.model,
-            configured: config.stt.model_path,
-            name: config.stt.model,
-          });
+          const plan = planFromConfig(config, { model: f.model, backend: f.backend }).stt;
+          // With Beam the local model is only the fallback: its absence is a warning, not an error.
+          let modelPath: string | undefined;
+          try {
+            modelPath = findModel(plan.lookup);
+          } catch (e) {
+            if (!(e instanceof ModelNotFoundError) || plan.backend !== 'beam') throw e;
+            process.stderr.write(
+              `autoedit: warning: no local Whisper model to fall back on (${e.message})\n`,
+            );
+          }
+          const beam = plan.beam
+            ? await BeamBackend.open(plan.beam, { localModel: modelPath, signal: ctx.signal })
+            : undefined;
           const tr = await transcribeFile(resolve(input), {
-            modelPath,
+            modelPath: modelPath ?? '',
             language: f.lang ?? config.stt.language,
             prompt: f.prompt ?? config.stt.prompt,
             window: f.window,
@@ -79,7 +92,10 @@ export function registerStt(program: Command): void {
             cache: { dir: join(dirname(out), 'cache'), disabled: !ctx.globals.cache },
             progress: ctx.progress,
             signal: ctx.signal,
-          });
+            ...beam?.transcribeOptions(resolve(input)),
+          }).finally(() => beam?.close());
+          const where = beam?.summary();
+          for (const w of where?.warnings ?? []) process.stderr.write(`autoedit: warning: ${w}\n`);
           await writeArtifact(out, TranscriptSchema, tr);
           const written = [out];
           const stem = out.replace(/\.json$/, '');
@@ -100,7 +116,9 @@ export function registerStt(program: Command): void {
             language: tr.language,
             segments: tr.segments.length,
             words,
+            ...(beam ? { backend: 'beam', windows: beam.report, warnings: where?.warnings } : {}),
           });
+          if (where) ctx.say(`Beam: windows ${where.line}`);
           ctx.say(
             `${words} words in ${tr.segments.length} segment(s), language ${tr.language}, model ${tr.model}`,
           );

@@ -45,6 +45,11 @@ export interface LocalWhisperOptions {
   timeout?: { baseMs: number; perSecondMs: number };
   /** Kills the worker process (and so any transcription in progress). */
   signal?: AbortSignal;
+  /**
+   * Run on a GPU with this build of @fugood/whisper.node (its platform package, e.g.
+   * @fugood/node-whisper-linux-x64-cuda, must be installed; without it whisper.node falls back to the CPU build).
+   */
+  gpu?: 'cuda' | 'vulkan';
 }
 
 const DEFAULT_TIMEOUT = { baseMs: 60_000, perSecondMs: 10_000 };
@@ -81,6 +86,11 @@ export class LocalWhisper implements Transcriber {
     );
   }
 
+  /** False once the worker process has exited or been killed (a new LocalWhisper is then needed). */
+  get alive(): boolean {
+    return !this.exited;
+  }
+
   private onExit(how: string): void {
     this.exited ??= how;
     this.pending?.resolve({ type: 'error', message: `whisper.cpp ${how}` });
@@ -102,7 +112,11 @@ export class LocalWhisper implements Transcriber {
       threads: opts.threads ?? 2,
       timeout: opts.timeout ?? DEFAULT_TIMEOUT,
     });
-    const r = await w.request({ type: 'open', modelPath }, opts.loadTimeoutMs ?? 120_000, 'loading');
+    const r = await w.request(
+      { type: 'open', modelPath, gpu: opts.gpu },
+      opts.loadTimeoutMs ?? 120_000,
+      'loading',
+    );
     if (r.type !== 'ready') {
       await w.close();
       throw new UserError(`${modelPath}: whisper.cpp could not load it (${w.why(r)})`);

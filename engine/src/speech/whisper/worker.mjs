@@ -1,5 +1,5 @@
 // whisper.cpp (@fugood/whisper.node) in its own process. The parent (local.ts) talks to it over IPC:
-//   → { type: 'open', modelPath }                 ← { type: 'ready' } | { type: 'error', message }
+//   → { type: 'open', modelPath, gpu? }           ← { type: 'ready' } | { type: 'error', message }
 //   → { type: 'transcribe', pcm, options }        ← { type: 'progress', percent }… then
 //                                                  ← { type: 'result', language, segments } | { type: 'error', message }
 //   → { type: 'close' }                           (the process exits)
@@ -12,7 +12,8 @@ let ctx;
 
 async function handle(m) {
   if (m.type === 'open') {
-    ctx = await initWhisper({ filePath: m.modelPath, useGpu: false });
+    // gpu: 'cuda' | 'vulkan' loads that build of the binding (its platform package must be installed).
+    ctx = await initWhisper({ filePath: m.modelPath, useGpu: !!m.gpu }, m.gpu || undefined);
     return { type: 'ready' };
   }
   if (m.type === 'transcribe') {
