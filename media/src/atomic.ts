@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 
-/** A sibling temp path for `target`: same directory (so rename is atomic), hidden, unique. */
+/**
+ * A sibling temp path for `target`: same directory (so rename is atomic), hidden, unique, and short whatever
+ * the target's name (a name of 255 bytes, the file-system limit, plus a suffix would fail with ENAMETOOLONG).
+ * The pid (base 36) says which process owns it; the `.partial` suffix marks it as a leftover if that process dies.
+ */
 export function tempPathFor(target: string): string {
-  return join(
-    dirname(target),
-    `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.partial`,
-  );
+  return join(dirname(target), `.ae-${process.pid.toString(36)}-${randomBytes(5).toString('hex')}.partial`);
 }
 
 /**

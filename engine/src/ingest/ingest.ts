@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { copyFile, lstat, mkdir, readlink, rm, stat, symlink } from 'node:fs/promises';
 import { basename, extname, join, relative } from 'node:path';
 import {
@@ -77,7 +78,28 @@ export async function loadMediaDb(layout: RunLayout): Promise<MediaDb> {
 }
 
 /**
- * Stable name inside raw/: the file name, or name-<hash> when another original already uses it (undefined
+ * Longest media name (in bytes) used as is. Run files add to it (`audio/<name>.wav`, `<name>.proxy.mp4`,
+ * `transcript.<name>-<hash>.json`: at most 30 bytes), and a file name may not exceed 255 bytes.
+ */
+export const MAX_MEDIA_NAME_BYTES = 200;
+
+/**
+ * `name` when short enough, else its stem cut (on a character boundary) and marked with a hash of the whole
+ * name, so two long names that share their first 200 bytes still differ; the extension is kept.
+ */
+export function fittingName(name: string): string {
+  if (Buffer.byteLength(name) <= MAX_MEDIA_NAME_BYTES) return name;
+  let ext = extname(name);
+  if (Buffer.byteLength(ext) > 16) ext = '';
+  const mark = `~${createHash('sha256').update(name).digest('hex').slice(0, 8)}`;
+  let stem = name.slice(0, name.length - ext.length);
+  const room = MAX_MEDIA_NAME_BYTES - Buffer.byteLength(mark + ext);
+  while (Buffer.byteLength(stem) > room) stem = [...stem].slice(0, -1).join('');
+  return `${stem}${mark}${ext}`;
+}
+
+/**
+ * Stable name inside raw/ (shortened by fittingName when too long): the file name, or name-<hash> when another original already uses it (undefined
  * then, when the hash is not known yet).
  */
 function allocateName(file: string, hash: string, taken: Map<string, string>): string;
@@ -87,7 +109,7 @@ function allocateName(
   hash: string | undefined,
   taken: Map<string, string>,
 ): string | undefined {
-  const name = basename(file);
+  const name = fittingName(basename(file));
   const owner = taken.get(name);
   if (owner === undefined || owner === file) return name;
   if (hash === undefined) return undefined;

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
+import { tempPathFor } from '@autoedit/media';
 import { UserError } from '../../util/errors.js';
 import { inspectModelFile, ModelFormatError } from './ggml.js';
 
@@ -127,7 +128,7 @@ export async function pullModel(
   const dir = opts.dir ?? userModelDir();
   await mkdir(dir, { recursive: true });
   const target = join(dir, known.file);
-  const tmp = `${target}.partial`;
+  const tmp = tempPathFor(target);
   const url = `${(opts.baseUrl ?? DEFAULT_MODEL_BASE_URL).replace(/\/$/, '')}/${known.file}`;
   const { Agent, interceptors, request } = await import('undici');
   const dispatcher = new Agent().compose(interceptors.redirect({ maxRedirections: 5 }));
