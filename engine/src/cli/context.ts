@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { type LoadedConfig, loadConfig } from '../config/load.js';
-import { findRunDir } from '../project/layout.js';
+import { findRunDir, refuseLinkedRunDirs, runLayout } from '../project/layout.js';
 import { withRunLock } from '../project/lock.js';
 import type { RunEvent } from '../schemas/events.js';
 import { EXIT, errorInfo } from '../util/errors.js';
@@ -80,6 +80,7 @@ export function contextFor(cmd: Command): CommandContext {
       const runDir = findRunDir(...paths);
       const { config } = loadConfig({ projectDir: runDir, configFile: globals.config });
       if (!runDir) return fn({ config });
+      refuseLinkedRunDirs(runLayout(runDir));
       return withRunLock(runDir, { command: `autoedit ${command}`, signal }, () => fn({ runDir, config }));
     },
     onEvent: (event) => {

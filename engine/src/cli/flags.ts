@@ -1,6 +1,8 @@
 import { InvalidArgumentError, Option } from 'commander';
 import { EXPORT_FORMATS, type ExportFormat } from '../exporters/formats.js';
+import { outputBaseName } from '../project/names.js';
 import { PIPELINE_STAGES, type StageName } from '../schemas/events.js';
+import type { UsageError } from '../util/errors.js';
 
 /**
  * Every option that more than one command takes, defined once: a short flag means the same thing in every
@@ -74,7 +76,14 @@ export const flags = {
     new Option('-f, --format <list>', `comma-separated: ${EXPORT_FORMATS.join(', ')}`)
       .argParser(listArg<ExportFormat>(EXPORT_FORMATS))
       .default(defaults ? listArg<ExportFormat>(EXPORT_FORMATS)(defaults) : undefined, defaults),
-  name: (what: string) => new Option('-n, --name <name>', what),
+  name: (what: string) =>
+    new Option('-n, --name <name>', what).argParser((value: string) => {
+      try {
+        return outputBaseName(value, '-n');
+      } catch (e) {
+        throw new InvalidArgumentError(`${(e as Error).message}. ${(e as UsageError).hint ?? ''}`.trim());
+      }
+    }),
   stages: (flag: string, what: string) =>
     new Option(`${flag} <stages>`, what).argParser(listArg<StageName>(PIPELINE_STAGES)),
   backend: () =>

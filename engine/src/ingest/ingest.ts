@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { copyFile, lstat, mkdir, readlink, rm, stat, symlink } from 'node:fs/promises';
 import { basename, extname, join, relative } from 'node:path';
 import {
@@ -12,6 +11,7 @@ import {
 } from '@autoedit/media';
 import { readArtifact, writeArtifact } from '../project/artifacts.js';
 import { ensureRunDirs, type RunLayout, runLayout } from '../project/layout.js';
+import { fittingName } from '../project/names.js';
 import { type MediaDb, MediaDbSchema, type MediaEntry } from '../schemas/media-db.js';
 import { errorMessage } from '../util/errors.js';
 import { hashFile, shortHash } from '../util/hash.js';
@@ -75,27 +75,6 @@ export async function loadMediaDb(layout: RunLayout): Promise<MediaDb> {
     return { kind: 'media-db', schemaVersion: 1, media: [] };
   }
   return readArtifact(layout.mediaDb, MediaDbSchema);
-}
-
-/**
- * Longest media name (in bytes) used as is. Run files add to it (`audio/<name>.wav`, `<name>.proxy.mp4`,
- * `transcript.<name>-<hash>.json`: at most 30 bytes), and a file name may not exceed 255 bytes.
- */
-export const MAX_MEDIA_NAME_BYTES = 200;
-
-/**
- * `name` when short enough, else its stem cut (on a character boundary) and marked with a hash of the whole
- * name, so two long names that share their first 200 bytes still differ; the extension is kept.
- */
-export function fittingName(name: string): string {
-  if (Buffer.byteLength(name) <= MAX_MEDIA_NAME_BYTES) return name;
-  let ext = extname(name);
-  if (Buffer.byteLength(ext) > 16) ext = '';
-  const mark = `~${createHash('sha256').update(name).digest('hex').slice(0, 8)}`;
-  let stem = name.slice(0, name.length - ext.length);
-  const room = MAX_MEDIA_NAME_BYTES - Buffer.byteLength(mark + ext);
-  while (Buffer.byteLength(stem) > room) stem = [...stem].slice(0, -1).join('');
-  return `${stem}${mark}${ext}`;
 }
 
 /**

@@ -5,6 +5,7 @@ import { loadExporters } from '../exporters/load.js';
 import { ingest, loadMediaDb } from '../ingest/ingest.js';
 import { ensureRunDirs, type RunLayout, runLayout } from '../project/layout.js';
 import { lockRun, type RunLock } from '../project/lock.js';
+import { outputBaseName } from '../project/names.js';
 import type { WrittenOutput } from '../project/outputs.js';
 import { renderSelection } from '../render/render.js';
 import { runScenes } from '../scenes/stage.js';
@@ -283,7 +284,7 @@ async function contextFor(
       );
   const outputs = {
     dir: resolve(opts.outputs?.dir ?? layout.outputs),
-    name: opts.outputs?.name ?? basename(layout.root),
+    name: outputBaseName(opts.outputs?.name ?? basename(layout.root), 'outputs.name'),
   };
   return {
     layout,

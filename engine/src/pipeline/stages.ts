@@ -6,6 +6,7 @@ import type { AudioConsumer } from '../ingest/ingest.js';
 import { readArtifact, writeArtifact } from '../project/artifacts.js';
 import { cached, cacheKey } from '../project/cache.js';
 import { perSourceArtifact, type RunLayout } from '../project/layout.js';
+import { outputBaseName } from '../project/names.js';
 import { type WrittenOutput, writeOutput } from '../project/outputs.js';
 import type { MediaDb } from '../schemas/media-db.js';
 import type { Rules } from '../schemas/rules.js';
@@ -113,6 +114,7 @@ export async function runExport(
   artifactsDir?: string,
   opts: { signal?: AbortSignal } = {},
 ): Promise<{ written: WrittenOutput[]; skipped: { format: string; why: string }[] }> {
+  const base = outputBaseName(name);
   const { EXPORTERS } = await loadExporters();
   const timeline = timelineFromSelection(sel, name);
   const transcripts = await transcriptsFor(sel, artifactsDir);
@@ -126,7 +128,7 @@ export async function runExport(
     }
     const content = ex.write(timeline, { transcripts });
     throwIfCancelled(opts.signal);
-    written.push({ ...(await writeOutput(outDir, `${name}${ex.ext}`, content)), format: f });
+    written.push({ ...(await writeOutput(outDir, `${base}${ex.ext}`, content)), format: f });
   }
   return { written, skipped };
 }

@@ -1,6 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, lstatSync, readlinkSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { UserError } from '../util/errors.js';
 
 export const RUN_DIRS = ['raw', 'audio', 'proxies', 'artifacts', 'outputs', 'logs'] as const;
 
@@ -33,7 +34,28 @@ export function runLayout(dir: string): RunLayout {
 }
 
 export async function ensureRunDirs(layout: RunLayout): Promise<void> {
+  refuseLinkedRunDirs(layout);
   for (const d of RUN_DIRS) await mkdir(layout[d], { recursive: true });
+}
+
+/**
+ * A run folder's own subfolders (outputs/, audio/, …) must be real folders: one that is a symbolic link
+ * would make AutoEdit write, replace and delete files wherever it points (a link planted in a shared or
+ * downloaded run folder). The link is refused, never followed.
+ */
+export function refuseLinkedRunDirs(layout: RunLayout): void {
+  for (const d of RUN_DIRS) {
+    const st = lstatSync(layout[d], { throwIfNoEntry: false });
+    if (!st?.isSymbolicLink()) continue;
+    let target = '?';
+    try {
+      target = readlinkSync(layout[d]);
+    } catch {}
+    throw new UserError(
+      `${layout[d]} is a symbolic link (to ${target}): AutoEdit writes only inside the run folder and does not follow it`,
+      `Remove the link (or replace it with a real folder) and run again; to keep outputs elsewhere, use -o.`,
+    );
+  }
 }
 
 /** Per-source analysis file: `<kind>.json` when the run has one source, else `<kind>.<media name>.json`. */
