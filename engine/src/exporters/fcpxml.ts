@@ -1,9 +1,11 @@
 import { pathToFileURL } from 'node:url';
 import { clipLength, mediaById, type Timeline } from '../timeline/model.js';
+import { printableNames } from './text.js';
 import { create } from './xml.js';
 
 /** FCPXML 1.9: rational times ("1001/30000s") so frames stay exact; one asset per source, clips on the spine. */
-export function toFcpxml(t: Timeline): string {
+export function toFcpxml(timeline: Timeline): string {
+  const t = printableNames(timeline);
   const time = (frames: number) => (frames === 0 ? '0s' : `${frames * t.fps.den}/${t.fps.num}s`);
   const doc = create({ version: '1.0', encoding: 'UTF-8' });
   doc.dtd({ name: 'fcpxml' });

@@ -1,5 +1,6 @@
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
 import { clipLength, mediaById, type Timeline } from '../timeline/model.js';
+import { printableNames } from './text.js';
 import { avformatProps, create, profile, props, type StreamUse } from './xml.js';
 
 /** Kdenlive 22.12 (Debian's) reads document version 1.04; 23.04+ upgrade it on open. */
@@ -29,7 +30,8 @@ const TRACK_FILTERS = (el: XMLBuilder, audio: boolean) => {
  * tractor per track (two playlists each), audio tracks below video tracks, mix/blend transitions in the
  * main tractor, and guides at the markers (scene cuts). Pure: timeline in, XML out.
  */
-export function toKdenlive(t: Timeline, opts: { documentId?: string } = {}): string {
+export function toKdenlive(timeline: Timeline, opts: { documentId?: string } = {}): string {
+  const t = printableNames(timeline);
   const last = Math.max(0, t.length - 1);
   const doc = create({ version: '1.0', encoding: 'utf-8' });
   const mlt = doc.ele('mlt', { LC_NUMERIC: 'C', producer: 'main_bin', version: '7.12.0', root: '' });

@@ -1,5 +1,6 @@
 import { clipLength, mediaById, type Timeline } from '../timeline/model.js';
 import { clock } from '../timeline/timecode.js';
+import { printableNames } from './text.js';
 import { avformatProps, create, profile, props, type StreamUse } from './xml.js';
 
 /**
@@ -7,7 +8,8 @@ import { avformatProps, create, profile, props, type StreamUse } from './xml.js'
  * background track, V1 with the pictures, A1 with the sound, mix transitions), and that `melt` renders.
  * Pure: timeline in, XML out. In/out points are integer frames, so nothing drifts.
  */
-export function toMlt(t: Timeline): string {
+export function toMlt(timeline: Timeline): string {
+  const t = printableNames(timeline);
   const last = Math.max(0, t.length - 1);
   const doc = create({ version: '1.0', encoding: 'utf-8' });
   const mlt = doc.ele('mlt', { LC_NUMERIC: 'C', version: '7.12.0', title: t.name, producer: 'main_bin' });

@@ -1,5 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { clipLength, mediaById, type Timeline } from '../timeline/model.js';
+import { printableNames } from './text.js';
 
 const rt = (value: number, rate: number) => ({ OTIO_SCHEMA: 'RationalTime.1', rate, value });
 const range = (start: number, duration: number, rate: number) => ({
@@ -9,7 +10,8 @@ const range = (start: number, duration: number, rate: number) => ({
 });
 
 /** OpenTimelineIO JSON (Timeline.1): a video and an audio track, gaps where a track has no clip, markers. */
-export function toOtio(t: Timeline): string {
+export function toOtio(timeline: Timeline): string {
+  const t = printableNames(timeline);
   const rate = t.fps.num / t.fps.den;
   const track = (kind: 'Video' | 'Audio') => {
     const children: unknown[] = [];

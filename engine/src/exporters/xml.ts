@@ -1,6 +1,12 @@
+import { create as createXml } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
 
-export { create } from 'xmlbuilder2';
+/**
+ * An XML document whose writer replaces what XML 1.0 cannot hold at all (control characters other than tab
+ * and newline, e.g. in a path) with U+FFFD instead of writing a file no parser accepts.
+ */
+export const create = (decl: { version: '1.0'; encoding: string }) =>
+  createXml({ ...decl, invalidCharReplacement: '\uFFFD' });
 
 /** `<property name="k">v</property>` children, the way MLT stores every setting. */
 export function props(el: XMLBuilder, values: Record<string, string | number | undefined>): XMLBuilder {

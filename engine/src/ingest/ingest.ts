@@ -88,7 +88,8 @@ function allocateName(
   hash: string | undefined,
   taken: Map<string, string>,
 ): string | undefined {
-  const name = fittingName(basename(file));
+  // Control characters (a newline…) are legal in file names but break line-based formats: `_` in run names.
+  const name = fittingName(basename(file).replace(/\p{Cc}/gu, '_'));
   const owner = taken.get(name);
   if (owner === undefined || owner === file) return name;
   if (hash === undefined) return undefined;
