@@ -8,7 +8,9 @@ const Range = z
     start: seconds('Start, in seconds of the source'),
     end: seconds('End, in seconds of the source (exclusive)'),
   })
-  .strict();
+  .strict()
+  // A range whose end is not after its start selects nothing: a typo, never an intent.
+  .refine((r) => r.end > r.start, { message: 'end must be after start', path: ['end'] });
 
 const TranscriptCut = z
   .object({
@@ -84,6 +86,11 @@ export const RulesSchema = z
           .describe('Start a new clip at every scene cut inside a kept range'),
       })
       .strict()
+      // Every shot would be either too short or too long: contradictory, so refused rather than guessed at.
+      .refine((s) => s.max_length === undefined || s.min_length <= s.max_length, {
+        message: 'min_length must not be above max_length',
+        path: ['min_length'],
+      })
       .default({ speech_gated: false, min_length: 0, long_shots: 'split', split_at_cuts: true }),
     fillers: z
       .object({

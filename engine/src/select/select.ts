@@ -108,6 +108,14 @@ function applyShots(
     if (wants) skipped.set('shots', 'no scenes (run `autoedit cut`)');
     return;
   }
+  // A minimum at or above the source's length would drop every shot: the rule cannot apply, so it says so.
+  const duration = frameToSeconds(c.n, c.fps);
+  const minLength = rules.shots.min_length < duration ? rules.shots.min_length : 0;
+  if (minLength !== rules.shots.min_length)
+    skipped.set(
+      'shots.min_length',
+      `${fmt(rules.shots.min_length)} s is at or above the length of ${a.name} (${fmt(duration)} s): it would drop every shot`,
+    );
   for (const shot of shots) {
     const s = Math.max(0, shot.startFrame);
     const e = Math.min(c.n, shot.endFrame);
@@ -117,8 +125,7 @@ function applyShots(
       else if (speech.subarray(s, e).includes(1)) c.mask.set(s, e, true, `shot ${c.span(s, e)} has speech`);
       else c.mask.set(s, e, false, `shot ${c.span(s, e)} has no speech`);
     }
-    if (e - s < c.toFrame(rules.shots.min_length))
-      c.mask.set(s, e, false, `shot shorter than ${fmt(rules.shots.min_length)} s`);
+    if (e - s < c.toFrame(minLength)) c.mask.set(s, e, false, `shot shorter than ${fmt(minLength)} s`);
     if (rules.shots.max_length !== undefined) {
       const max = Math.max(1, c.toFrame(rules.shots.max_length));
       if (rules.shots.long_shots === 'trim')
@@ -187,9 +194,20 @@ function applyFaces(c: Ctx, a: SourceAnalysis, rules: Rules, skipped: Map<string
   });
 }
 
-function applyManual(c: Ctx, a: SourceAnalysis, rules: Rules): Set<number> {
+function applyManual(c: Ctx, a: SourceAnalysis, rules: Rules, skipped: Map<string, string>): Set<number> {
   const forced = new Set<number>();
   const mine = (r: { source?: string }) => !r.source || r.source === a.name || r.source === a.source.source;
+  // A range naming this source that starts past its end cannot apply: say so rather than ignore it.
+  const duration = frameToSeconds(c.n, c.fps);
+  for (const kind of ['keep', 'cut'] as const) {
+    rules.manual[kind].forEach((r, i) => {
+      if (r.source && mine(r) && r.start >= duration)
+        skipped.set(
+          `manual.${kind}[${i}]`,
+          `${fmt(r.start)}–${fmt(r.end)} s starts after the end of ${a.name} (${fmt(duration)} s)`,
+        );
+    });
+  }
   for (const r of rules.manual.cut.filter(mine)) {
     const reason = `manual cut ${fmt(r.start)}–${fmt(r.end)} s`;
     c.mask.set(c.toFrame(r.start), c.toFrame(r.end), false, reason);
@@ -243,7 +261,7 @@ export function select(analyses: readonly SourceAnalysis[], rules: Rules): Selec
     applyShots(c, a, rules, speech, skipped);
     const explicit = applyTranscriptRules(c, a, rules, skipped);
     applyFaces(c, a, rules, skipped);
-    for (const code of applyManual(c, a, rules)) explicit.add(code);
+    for (const code of applyManual(c, a, rules, skipped)) explicit.add(code);
     applyMinimums(c, rules, explicit);
     for (const run of mask.runs()) {
       const range: SelectedRange = {
