@@ -9,40 +9,140 @@ import {
   proxyArgs,
 } from './ffmpeg-args.js';
 import { UnsupportedMediaError } from './probe.js';
-import { parseWav, readWav, wavHeader } from './wav.js';
+import { parseWav, readWav, readWavLayout, wavHeader } from './wav.js';
 
 /**
- * Extract one audio stream to a 16-bit PCM WAV (16 kHz mono by default), atomically. With `keepPcm` the
- * samples are also returned, and `onPcm` sees them as ffmpeg decodes them (so work on them overlaps the
- * decode): ffmpeg then streams PCM and the WAV is written from it here (one decode, one ffmpeg output: the
- * cheapest way to feed both the file and a caller such as VAD).
+ * Extract one audio stream to a 16-bit PCM WAV (16 kHz mono by default), atomically. With `onPcm` the
+ * samples are handed over as ffmpeg decodes them (so work on them overlaps the decode): ffmpeg then streams
+ * PCM, which is written to the file piece by piece (every write checked for its full length) and never held
+ * whole in memory, so memory stays flat whatever the length. Resolves with the number of samples.
  */
 export async function extractAudio(
   input: string,
   output: string,
   o: AudioExtractOptions & {
     signal?: AbortSignal;
-    keepPcm?: boolean;
     onPcm?: (samples: Int16Array) => void;
   } = {},
-): Promise<Int16Array | undefined> {
+): Promise<number | undefined> {
   return produceAtomically(output, async (tmp) => {
-    if (!o.keepPcm && !o.onPcm) {
+    if (!o.onPcm) {
       await run('ffmpeg', extractAudioArgs(input, tmp, o), { signal: o.signal });
       return undefined;
     }
-    const pcm = await collectPcm(pcmStreamArgs(input, o), o.signal, o.onPcm);
-    const header = wavHeader(pcm.length / (o.channels ?? 1), o.sampleRate ?? 16000, o.channels ?? 1);
+    const channels = o.channels ?? 1;
     const file = await open(tmp, 'w');
     try {
-      await file.writev([header, new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength)]);
+      // The header's lengths are known only at the end: a placeholder now, the real one written last.
+      await writeFully(file, wavHeader(0, o.sampleRate ?? 16000, channels), 0);
+      let bytes = 0;
+      for await (const piece of pcmPieces(pcmStreamArgs(input, o), o.signal)) {
+        const raw = new Uint8Array(piece.buffer, piece.byteOffset, piece.byteLength);
+        await writeFully(file, raw, 44 + bytes);
+        bytes += raw.length;
+        o.onPcm(piece);
+      }
+      await writeFully(file, wavHeader(bytes / 2 / channels, o.sampleRate ?? 16000, channels), 0);
+      return bytes / 2;
     } finally {
       await file.close();
     }
-    return pcm;
   }).catch((e) => {
     throw noAudio(input, e);
   });
+}
+
+/** Write all of `data` at `position`: a short write (disk full) is retried for the rest, never ignored. */
+async function writeFully(
+  file: Awaited<ReturnType<typeof open>>,
+  data: Uint8Array,
+  position: number,
+): Promise<void> {
+  let done = 0;
+  while (done < data.length) {
+    const { bytesWritten } = await file.write(data, done, data.length - done, position + done);
+    if (bytesWritten <= 0)
+      throw new Error(`could not write to the audio file (${bytesWritten} bytes written)`);
+    done += bytesWritten;
+  }
+}
+
+/**
+ * ffmpeg's PCM on stdout as aligned Int16Array pieces (a sample split between two pipe chunks is carried
+ * over; a trailing odd byte is dropped). Read with backpressure: ffmpeg waits while the consumer works.
+ * Fails like the process when ffmpeg fails; leaving the loop early stops ffmpeg.
+ */
+async function* pcmPieces(
+  args: string[],
+  signal?: AbortSignal,
+  input?: Uint8Array,
+): AsyncGenerator<Int16Array> {
+  const child = spawnStream('ffmpeg', args, { signal, input });
+  const done = finished('ffmpeg', args, child);
+  done.catch(() => {}); // awaited below; a failure while the consumer works is not unhandled
+  let pending = -1; // the first byte of a sample split between two chunks
+  let complete = false;
+  try {
+    for await (const c of child.stdout as AsyncIterable<Buffer>) {
+      const head = pending >= 0 ? 1 : 0;
+      const piece = new Int16Array((head + c.length) >> 1);
+      const bytes = new Uint8Array(piece.buffer);
+      if (head) bytes[0] = pending;
+      bytes.set(c.subarray(0, bytes.length - head), head);
+      pending = (head + c.length) % 2 ? c[c.length - 1]! : -1;
+      if (piece.length > 0) yield piece;
+    }
+    await done;
+    complete = true;
+  } finally {
+    if (!complete) {
+      child.kill();
+      await done.catch(() => {});
+    }
+  }
+}
+
+/**
+ * 16-bit PCM in pieces of about a second, for work that streams (VAD): read straight from a WAV already in
+ * the wanted format (what ingest writes), else decoded by ffmpeg. Memory stays flat whatever the length.
+ */
+export async function* pcmChunks(
+  input: string,
+  o: AudioExtractOptions & { signal?: AbortSignal } = {},
+): AsyncGenerator<Int16Array> {
+  const layout =
+    /\.wav$/i.test(input) && o.audioStream === undefined
+      ? await readWavLayout(input).catch(() => undefined)
+      : undefined;
+  if (layout && layout.sampleRate === (o.sampleRate ?? 16000) && layout.channels === (o.channels ?? 1)) {
+    const file = await open(input, 'r');
+    try {
+      const size = 1 << 16;
+      for (let at = 0; at < layout.dataBytes; at += size) {
+        if (o.signal?.aborted) throw o.signal.reason ?? new Error('cancelled');
+        const piece = new Int16Array(Math.min(size, layout.dataBytes - at) >> 1);
+        const { bytesRead } = await file.read(
+          new Uint8Array(piece.buffer),
+          0,
+          piece.byteLength,
+          layout.dataOffset + at,
+        );
+        if (bytesRead < piece.byteLength) {
+          if (bytesRead >= 2) yield piece.subarray(0, bytesRead >> 1);
+          return;
+        }
+        yield piece;
+      }
+    } finally {
+      await file.close();
+    }
+    return;
+  }
+  try {
+    yield* pcmPieces(pcmStreamArgs(input, o), o.signal);
+  } catch (e) {
+    throw noAudio(input, e);
+  }
 }
 
 /**

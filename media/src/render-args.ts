@@ -5,6 +5,12 @@ export interface RenderInput {
   fps: Rational;
   hasVideo: boolean;
   hasAudio: boolean;
+  /**
+   * Start decoding at `seconds` (input seeking, `-ss`) instead of the file's start. Frame and audio times
+   * keep their meaning (from the first video frame / first audio sample) through fixed offsets: the seconds
+   * to add to each stream's timestamps after the seek (seek + file start time - stream start time).
+   */
+  seek?: { seconds: number; videoOffset: number; audioOffset: number };
 }
 
 export interface RenderSegment {
@@ -23,6 +29,13 @@ export interface RenderSpec {
   sar: Rational;
   fps: Rational;
   output: string;
+  /**
+   * Read the filter graph from this file (written by the caller with `renderGraph`) instead of the command
+   * line: one argument may not exceed 128 KiB on Linux, about 1,000 segments' worth of graph.
+   */
+  graphFile?: string;
+  /** A lossless intermediate (Matroska, x264 qp 0, PCM) that a later pass joins, instead of the final mp4. */
+  intermediate?: boolean;
   /** x264 CRF (lower = better); default 20. */
   crf?: number;
   preset?: string;
@@ -31,11 +44,11 @@ export interface RenderSpec {
 const t = (frames: number, fps: Rational) => ((frames * fps.den) / fps.num).toFixed(6);
 
 /**
- * ffmpeg arguments that cut and join segments in one pass: every input is decoded once (split/asplit feed one
- * trim per segment, in source order), trims are frame-exact (boundaries half a frame early so float rounding
- * never loses a frame), audio is cut by the same times, and concat keeps the two in sync.
+ * The filter graph that cuts and joins segments in one pass: every input is decoded once (split/asplit feed
+ * one trim per segment, in source order), trims are frame-exact (boundaries half a frame early so float
+ * rounding never loses a frame), audio is cut by the same times, and concat keeps the two in sync.
  */
-export function renderArgs(spec: RenderSpec): string[] {
+export function renderGraph(spec: Omit<RenderSpec, 'output'>): string {
   const { inputs, segments, fps } = spec;
   const graph: string[] = [];
   const uses = inputs.map((_, i) => segments.filter((s) => s.input === i).length);
@@ -49,12 +62,13 @@ export function renderArgs(spec: RenderSpec): string[] {
     if (inp.hasVideo) {
       // Rate conversion happens once, before the split: per-segment fps filters pad frames at every segment end.
       const rate = sameRational(inp.fps, fps) ? '' : `,fps=${fps.num}/${fps.den}`;
-      const norm = `setpts=PTS-STARTPTS${rate},scale=${spec.width}:${spec.height},setsar=${spec.sar.num}/${spec.sar.den},format=yuv420p`;
+      const zero = inp.seek ? `PTS+${inp.seek.videoOffset.toFixed(6)}/TB` : 'PTS-STARTPTS';
+      const norm = `setpts=${zero}${rate},scale=${spec.width}:${spec.height},setsar=${spec.sar.num}/${spec.sar.den},format=yuv420p`;
       graph.push(`[${i}:v:0]${norm},split=${k}${vNames.map((n) => `[${n}]`).join('')}`);
     }
     if (inp.hasAudio) {
       graph.push(
-        `[${i}:a:0]asetpts=PTS-STARTPTS,aresample=48000,aformat=channel_layouts=stereo,asplit=${k}${aNames.map((n) => `[${n}]`).join('')}`,
+        `[${i}:a:0]asetpts=${inp.seek ? `PTS+${inp.seek.audioOffset.toFixed(6)}/TB` : 'PTS-STARTPTS'},aresample=48000,aformat=channel_layouts=stereo,asplit=${k}${aNames.map((n) => `[${n}]`).join('')}`,
       );
     }
     vLabels[i] = vNames;
@@ -87,19 +101,74 @@ export function renderArgs(spec: RenderSpec): string[] {
     concatIn.push(`[sv${n}][sa${n}]`);
   });
   graph.push(`${concatIn.join('')}concat=n=${segments.length}:v=1:a=1[vout][aout]`);
+  // One chain per line: a graph file stays readable (ffmpeg ignores the whitespace after each `;`).
+  return graph.join(spec.graphFile ? ';\n' : ';');
+}
+
+/** ffmpeg arguments for renderGraph's graph: inline, or read from `spec.graphFile`. */
+export function renderArgs(spec: RenderSpec): string[] {
   return [
     '-nostdin',
     '-hide_banner',
     '-v',
     'error',
     '-y',
-    ...inputs.flatMap((inp) => ['-i', inp.path]),
-    '-filter_complex',
-    graph.join(';'),
+    ...spec.inputs.flatMap((inp) => [
+      ...(inp.seek ? ['-ss', inp.seek.seconds.toFixed(6)] : []),
+      '-i',
+      inp.path,
+    ]),
+    ...(spec.graphFile ? ['-filter_complex_script', spec.graphFile] : ['-filter_complex', renderGraph(spec)]),
     '-map',
     '[vout]',
     '-map',
     '[aout]',
+    ...(spec.intermediate
+      ? [
+          '-c:v',
+          'libx264',
+          '-preset',
+          'ultrafast',
+          '-qp',
+          '0',
+          '-c:a',
+          'pcm_s24le',
+          '-f',
+          'matroska',
+          spec.output,
+        ]
+      : finalCodecs(spec)),
+  ];
+}
+
+/**
+ * Join intermediates (renderArgs with `intermediate`) end to end with the concat filter, encoded as the
+ * final file: how an edit with thousands of segments is rendered in bounded passes.
+ */
+export function joinArgs(
+  files: readonly string[],
+  spec: Pick<RenderSpec, 'output' | 'crf' | 'preset'>,
+): string[] {
+  const pads = files.map((_, i) => `[${i}:v:0][${i}:a:0]`).join('');
+  return [
+    '-nostdin',
+    '-hide_banner',
+    '-v',
+    'error',
+    '-y',
+    ...files.flatMap((f) => ['-i', f]),
+    '-filter_complex',
+    `${pads}concat=n=${files.length}:v=1:a=1[vout][aout]`,
+    '-map',
+    '[vout]',
+    '-map',
+    '[aout]',
+    ...finalCodecs(spec),
+  ];
+}
+
+function finalCodecs(spec: Pick<RenderSpec, 'output' | 'crf' | 'preset'>): string[] {
+  return [
     '-c:v',
     'libx264',
     '-preset',

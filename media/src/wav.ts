@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 
 /**
  * 16-bit PCM WAV: the format of the audio ingest writes (audio/<name>.wav, 16 kHz mono, 32 KB per second).
@@ -70,4 +70,46 @@ export function parseWav(buf: Uint8Array): WavPcm | undefined {
 /** Read a WAV file's samples; undefined when it is not 16-bit PCM WAV. */
 export async function readWav(file: string): Promise<WavPcm | undefined> {
   return parseWav(await readFile(file));
+}
+
+/** Where a 16-bit PCM WAV file's samples are: format, byte offset and length of the data chunk. */
+export interface WavLayout {
+  sampleRate: number;
+  channels: number;
+  dataOffset: number;
+  dataBytes: number;
+}
+
+/**
+ * The layout of a 16-bit PCM WAV file, read from its first 64 KiB only (the samples stay on disk); undefined
+ * when it is not one.
+ */
+export async function readWavLayout(file: string): Promise<WavLayout | undefined> {
+  const f = await open(file, 'r');
+  try {
+    const { size } = await f.stat();
+    const head = new Uint8Array(Math.min(size, 65536));
+    await f.read(head, 0, head.length, 0);
+    const v = new DataView(head.buffer);
+    const tag = (at: number) => String.fromCharCode(head[at]!, head[at + 1]!, head[at + 2]!, head[at + 3]!);
+    if (head.length < 12 || tag(0) !== 'RIFF' || tag(8) !== 'WAVE') return undefined;
+    let fmt: { channels: number; sampleRate: number } | undefined;
+    for (let at = 12; at + 8 <= head.length; ) {
+      const id = tag(at);
+      const chunk = v.getUint32(at + 4, true);
+      const body = at + 8;
+      if (id === 'fmt ' && body + 16 <= head.length) {
+        const format = v.getUint16(body, true);
+        if ((format !== 1 && format !== 0xfffe) || v.getUint16(body + 14, true) !== 16) return undefined;
+        fmt = { channels: v.getUint16(body + 2, true), sampleRate: v.getUint32(body + 4, true) };
+      } else if (id === 'data' && fmt) {
+        const end = chunk === 0 || chunk === 0xffffffff ? size : Math.min(size, body + chunk);
+        return { ...fmt, dataOffset: body, dataBytes: (end - body) & ~1 };
+      }
+      at = body + chunk + (chunk & 1);
+    }
+    return undefined;
+  } finally {
+    await f.close();
+  }
 }

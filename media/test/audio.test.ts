@@ -5,7 +5,17 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import { sample, samples } from '../../engine/test/helpers/samples.js';
 import { fixture } from '../../engine/test/helpers/shared.js';
-import { decodePcm, extractAudio, parseWav, run, wavHeader } from '../src/index.js';
+import { decodePcm, extractAudio, parseWav, pcmChunks, run, wavHeader } from '../src/index.js';
+
+function joinPieces(pieces: Int16Array[]): Int16Array {
+  const out = new Int16Array(pieces.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of pieces) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
 
 describe('audio extraction and WAV (real ffmpeg)', () => {
   let dir: string;
@@ -18,16 +28,11 @@ describe('audio extraction and WAV (real ffmpeg)', () => {
   it('writes a 16 kHz mono WAV whose samples equal ffmpeg’s PCM decode, also when streamed in pieces', async () => {
     const wav = join(dir, 'talk.wav');
     const pieces: Int16Array[] = [];
-    const pcm = await extractAudio(sample('talk'), wav, { onPcm: (p) => pieces.push(p) });
-    assert.ok(pcm && pcm.length > 16000, 'samples returned');
+    const count = await extractAudio(sample('talk'), wav, { onPcm: (p) => pieces.push(p) });
     // The pieces, in order, are exactly the samples (chunks from the pipe may split a sample in two).
-    const joined = new Int16Array(pieces.reduce((n, p) => n + p.length, 0));
-    let at = 0;
-    for (const p of pieces) {
-      joined.set(p, at);
-      at += p.length;
-    }
-    assert.deepEqual(joined, pcm);
+    const pcm = joinPieces(pieces);
+    assert.ok(pcm.length > 16000, 'samples handed over');
+    assert.equal(count, pcm.length);
     const parsed = parseWav(await readFile(wav))!;
     assert.equal(parsed.sampleRate, 16000);
     assert.equal(parsed.channels, 1);
@@ -35,6 +40,19 @@ describe('audio extraction and WAV (real ffmpeg)', () => {
     // ffmpeg reads our WAV back to the same samples (a valid file for every other tool too).
     const viaFfmpeg = await decodePcm(sample('talk'));
     assert.deepEqual(viaFfmpeg, pcm);
+  });
+
+  it('pcmChunks streams the same samples as decodePcm, from a WAV (read in pieces) and through ffmpeg', async () => {
+    const wav = join(dir, 'chunks.wav');
+    await extractAudio(sample('talk'), wav);
+    const whole = await decodePcm(wav);
+    const pieces: Int16Array[] = [];
+    for await (const p of pcmChunks(wav)) pieces.push(p);
+    assert.ok(pieces.length > 1, 'read in more than one piece');
+    assert.deepEqual(joinPieces(pieces), whole);
+    const decoded: Int16Array[] = [];
+    for await (const p of pcmChunks(sample('talk'))) decoded.push(p);
+    assert.deepEqual(joinPieces(decoded), whole);
   });
 
   it('reads WAVs written by ffmpeg directly, and falls back to ffmpeg for other rates and formats', async () => {

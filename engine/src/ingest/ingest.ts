@@ -47,8 +47,8 @@ export interface IngestOptions {
 export interface AudioConsumer {
   /** The samples as ffmpeg decodes them, in order: work done here overlaps the decode. */
   write?(samples: Int16Array): void;
-  /** All the samples, once the input is recorded. */
-  end(entry: MediaEntry, pcm: Int16Array): Promise<void>;
+  /** Once the input is recorded: its samples are in `audioFile` (the run's WAV; never all in memory). */
+  end(entry: MediaEntry, audioFile: string): Promise<void>;
 }
 
 export type IngestStatus = 'new' | 'changed' | 'unchanged';
@@ -159,7 +159,7 @@ async function ingestOne(
     const out = join(layout.audio, `${name}.wav`);
     const p = extractAudio(file, out, {
       signal: opts.signal,
-      keepPcm: !!consumer,
+      // A consumer with `write` gets the samples as they are decoded; others read the file at the end.
       onPcm: consumer?.write?.bind(consumer),
     });
     p.catch(() => {});
@@ -195,9 +195,8 @@ async function ingestOne(
   const rawPath = join(layout.raw, name);
   await placeRaw(file, rawPath, !!opts.copy);
   let audio: string | undefined;
-  let pcm: Int16Array | undefined;
   if (probed.audio.length > 0) {
-    pcm = await audioP;
+    await audioP;
     audio = relative(layout.root, audioOut);
   } else {
     await audioP.catch(() => undefined);
@@ -222,7 +221,7 @@ async function ingestOne(
     proxy: proxy ?? (previous?.hash === hash ? previous.proxy : undefined),
     ingestedAt: new Date().toISOString(),
   };
-  if (pcm && consumer) await consumer.end(entry, pcm);
+  if (audio && consumer) await consumer.end(entry, audioOut);
   const seconds = (performance.now() - t0) / 1000;
   log.log('info', 'ingest.done', {
     input: file,

@@ -30,10 +30,10 @@ export function vadFromIngest(layout: RunLayout, choice: DetectSpeechOptions): (
   return () => {
     const vad = speechDetector(choice);
     return {
-      write: (samples) => vad.push(samples),
-      async end(e, pcm) {
+      write: vad.push,
+      async end(e, audioFile) {
         await cached({ dir: layout.cache }, vadKey(e.hash, choice), VadSchema, async () => ({
-          ...(await vad.finish(pcm)),
+          ...(await vad.finish(audioFile)),
           source: join(layout.root, e.raw),
           hash: e.hash,
         }));

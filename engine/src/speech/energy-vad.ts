@@ -56,6 +56,11 @@ export class EnergyVad {
     }
   }
 
+  /** Samples pushed so far. */
+  get sampleCount(): number {
+    return this.samples;
+  }
+
   /** The ranges of everything pushed; a final partial window counts like a full one. */
   finish(): SpeechRange[] {
     if (this.filled > 0) this.closeWindow();

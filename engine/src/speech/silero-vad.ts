@@ -34,12 +34,16 @@ export function defaultSileroModel(): string {
   return join(dirname(main), 'weights', 'silero_vad.onnx');
 }
 
-/** Per-window speech probabilities (one per 32 ms window at 16 kHz) from Silero VAD v6 run by onnxruntime-node. */
+/**
+ * Per-window speech probabilities (one per 32 ms window at 16 kHz) from Silero VAD v6 run by onnxruntime-node.
+ * Takes the samples whole or in pieces of any size (as read from disk): only one window is held at a time,
+ * so memory stays flat whatever the length. Also returns how many samples there were.
+ */
 export async function sileroProbabilities(
-  pcm: Int16Array,
+  pcm: Int16Array | AsyncIterable<Int16Array> | Iterable<Int16Array>,
   modelPath = defaultSileroModel(),
   signal?: AbortSignal,
-): Promise<Float32Array> {
+): Promise<{ probs: Float32Array; samples: number }> {
   if (!existsSync(modelPath))
     throw new UserError(
       `Silero VAD model not found at ${modelPath}`,
@@ -53,31 +57,54 @@ export async function sileroProbabilities(
   } catch (e) {
     throw new UserError(`${modelPath}: not a usable ONNX model (${(e as Error).message.split('\n')[0]})`);
   }
-  const windows = Math.ceil(pcm.length / WINDOW);
-  const probs = new Float32Array(windows);
+  // Probabilities grow by 4 bytes per window (450 KB an hour): a growable list of blocks.
+  const blocks: Float32Array[] = [];
+  let block = new Float32Array(8192);
+  let count = 0;
+  let samples = 0;
+  // Each window is prefixed with the last 64 samples of the previous one (zeros at the start).
   const input = new Float32Array(CONTEXT + WINDOW);
+  let filled = 0; // samples of the current window so far
   let state = new ort.Tensor('float32', new Float32Array(2 * 128), [2, 1, 128]);
   const sr = new ort.Tensor('int64', BigInt64Array.from([BigInt(SR)]), []);
-  for (let w = 0; w < windows; w++) {
-    if (w % 1024 === 0 && signal?.aborted) {
-      await session.release();
-      throw new CancelledError();
-    }
-    // Each window is prefixed with the last 64 samples of the previous one (zeros at the start).
-    input.copyWithin(0, WINDOW, WINDOW + CONTEXT);
-    if (w === 0) input.fill(0, 0, CONTEXT);
-    const off = w * WINDOW;
-    for (let i = 0; i < WINDOW; i++) input[CONTEXT + i] = off + i < pcm.length ? pcm[off + i]! / 32768 : 0;
+  const runWindow = async () => {
+    if (count % 1024 === 0 && signal?.aborted) throw new CancelledError();
+    input.fill(0, CONTEXT + filled); // the last window is padded with zeros
     const out = await session.run({
       input: new ort.Tensor('float32', input.slice(), [1, CONTEXT + WINDOW]),
       state,
       sr,
     });
-    probs[w] = (out.output!.data as Float32Array)[0]!;
+    if (count > 0 && count % block.length === 0) {
+      blocks.push(block);
+      block = new Float32Array(block.length);
+    }
+    block[count % block.length] = (out.output!.data as Float32Array)[0]!;
+    count++;
     state = out.stateN as typeof state;
+    input.copyWithin(0, WINDOW, WINDOW + CONTEXT);
+    filled = 0;
+  };
+  const pieces = pcm instanceof Int16Array ? [pcm] : pcm;
+  try {
+    for await (const piece of pieces) {
+      samples += piece.length;
+      for (let i = 0; i < piece.length; ) {
+        const n = Math.min(WINDOW - filled, piece.length - i);
+        for (let k = 0; k < n; k++) input[CONTEXT + filled + k] = piece[i + k]! / 32768;
+        filled += n;
+        i += n;
+        if (filled === WINDOW) await runWindow();
+      }
+    }
+    if (filled > 0) await runWindow();
+  } finally {
+    await session.release();
   }
-  await session.release();
-  return probs;
+  const probs = new Float32Array(count);
+  blocks.forEach((b, i) => probs.set(b, i * b.length));
+  probs.set(block.subarray(0, count - blocks.length * block.length), blocks.length * block.length);
+  return { probs, samples };
 }
 
 /** Silero's get_speech_timestamps over window probabilities: hysteresis, minimum lengths, padding. Pure. */

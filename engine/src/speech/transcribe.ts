@@ -85,7 +85,7 @@ export async function modelDigest(path: string, cache?: StageCache): Promise<str
 
 async function findSpeech(pcm: Int16Array): Promise<SpeechRange[]> {
   try {
-    return speechFromProbabilities(await sileroProbabilities(pcm), pcm.length);
+    return speechFromProbabilities((await sileroProbabilities(pcm)).probs, pcm.length);
   } catch {
     // No usable Silero model: the loudness detector still finds the long silences worth skipping.
     return energyVad(pcm, SR);

@@ -1,4 +1,4 @@
-import { decodePcm } from '@autoedit/media';
+import { pcmChunks } from '@autoedit/media';
 import type { Vad } from '../schemas/vad.js';
 import { UserError } from '../util/errors.js';
 import { ENERGY_VAD_DEFAULTS, EnergyVad, type EnergyVadParams } from './energy-vad.js';
@@ -37,51 +37,76 @@ export function vadParams(o: DetectSpeechOptions): Record<string, unknown> {
     : { ...ENERGY_VAD_DEFAULTS, ...o.energy };
 }
 
-/** Decode a media or audio file (streamed, 16 kHz mono) and find its speech ranges. */
+/**
+ * Decode a media or audio file and find its speech ranges, streaming: samples go through the detector in
+ * pieces (read from the run's WAV, or decoded by ffmpeg) and are never all in memory, so memory stays flat
+ * whatever the length.
+ */
 export async function detectSpeech(file: string, opts: DetectSpeechOptions = {}): Promise<Vad> {
-  return detectSpeechPcm(await decodePcm(file, { sampleRate: SAMPLE_RATE, signal: opts.signal }), opts);
+  return detectSpeechStream(pcmChunks(file, { sampleRate: SAMPLE_RATE, signal: opts.signal }), opts);
 }
 
 /** Speech ranges of 16 kHz mono PCM already in memory. */
 export async function detectSpeechPcm(pcm: Int16Array, opts: DetectSpeechOptions = {}): Promise<Vad> {
-  const vad = speechDetector(opts);
-  vad.push(pcm);
-  return vad.finish(pcm);
+  return detectSpeechStream([pcm], opts);
+}
+
+/** Speech ranges of 16 kHz mono PCM arriving in pieces. */
+async function detectSpeechStream(
+  pieces: AsyncIterable<Int16Array> | Iterable<Int16Array>,
+  opts: DetectSpeechOptions,
+): Promise<Vad> {
+  const detector = opts.detector ?? 'energy';
+  const params = vadParams(opts);
+  if (detector === 'energy') {
+    const vad = new EnergyVad(SAMPLE_RATE, params as unknown as EnergyVadParams);
+    for await (const p of pieces) vad.push(p);
+    return vadArtifact(opts, params, vad.sampleCount, vad.finish());
+  }
+  const { probs, samples } = await sileroProbabilities(
+    pieces,
+    opts.silero?.model ?? defaultSileroModel(),
+    opts.signal,
+  );
+  return vadArtifact(
+    opts,
+    params,
+    samples,
+    speechFromProbabilities(probs, samples, params as unknown as SileroParams),
+  );
+}
+
+function vadArtifact(
+  opts: DetectSpeechOptions,
+  params: Record<string, unknown>,
+  samples: number,
+  speech: Vad['speech'],
+): Vad {
+  return {
+    kind: 'vad',
+    schemaVersion: 1,
+    source: opts.source,
+    hash: opts.hash,
+    detector: opts.detector ?? 'energy',
+    params,
+    duration: samples / SAMPLE_RATE,
+    speech,
+  };
 }
 
 /**
- * A speech detector fed 16 kHz mono PCM in pieces, as it is decoded. The energy detector does its work in
- * `push` (it overlaps the decode); Silero runs in `finish`, over all the samples, which it batches for the
- * model.
+ * A speech detector fed by ingest as it decodes. The energy detector does its work in `push` (it overlaps
+ * the decode); Silero, which runs its model asynchronously, reads the written WAV in `finish`, in pieces.
  */
 export function speechDetector(opts: DetectSpeechOptions = {}): {
-  push(samples: Int16Array): void;
-  finish(pcm: Int16Array): Promise<Vad>;
+  push?(samples: Int16Array): void;
+  finish(audioFile: string): Promise<Vad>;
 } {
-  const detector = opts.detector ?? 'energy';
+  if ((opts.detector ?? 'energy') !== 'energy') return { finish: (file) => detectSpeech(file, opts) };
   const params = vadParams(opts);
-  const energy =
-    detector === 'energy' ? new EnergyVad(SAMPLE_RATE, params as unknown as EnergyVadParams) : undefined;
+  const energy = new EnergyVad(SAMPLE_RATE, params as unknown as EnergyVadParams);
   return {
-    push: (samples) => energy?.push(samples),
-    async finish(pcm) {
-      const speech = energy
-        ? energy.finish()
-        : speechFromProbabilities(
-            await sileroProbabilities(pcm, opts.silero?.model ?? defaultSileroModel(), opts.signal),
-            pcm.length,
-            params as unknown as SileroParams,
-          );
-      return {
-        kind: 'vad',
-        schemaVersion: 1,
-        source: opts.source,
-        hash: opts.hash,
-        detector,
-        params,
-        duration: pcm.length / SAMPLE_RATE,
-        speech,
-      };
-    },
+    push: (samples) => energy.push(samples),
+    finish: async () => vadArtifact(opts, params, energy.sampleCount, energy.finish()),
   };
 }

@@ -82,6 +82,35 @@ describe('ffmpeg render (real ffmpeg)', function () {
     }
   });
 
+  it('in passes (a few segments each, joined): the same exact frames and sound in sync', async () => {
+    const fps = { num: 30000, den: 1001 };
+    const src = await clapperboard(join(dir, 'clap'), fps, 300, [45, 150, 231, 290]);
+    const before = await flashesAndBeeps(src.source);
+    const sel = selection([
+      [src, 30, 60],
+      [src, 140, 170],
+      [src, 220, 240],
+      [src, 280, 300],
+    ]);
+    const out = join(dir, 'clap-passes.mp4');
+    await renderSelection(sel, out, { segmentsPerPass: 1 });
+    const got = await flashesAndBeeps(out);
+    assert.deepEqual(
+      got.flashes.map((s) => Math.round((s * fps.num) / fps.den)),
+      [15, 40, 71, 90],
+    );
+    assert.equal(got.beeps.length, 4);
+    got.beeps.forEach((b, i) => {
+      const drift = b - got.flashes[i]! - (before.beeps[i]! - before.flashes[i]!);
+      assert.ok(Math.abs(drift) < 0.005, `beep ${i} is ${(drift * 1000).toFixed(1)} ms off its flash`);
+    });
+    assert.deepEqual(
+      (await readdir(dir)).filter((f) => f.endsWith('.partial')),
+      [],
+      'no intermediates or graph files left behind',
+    );
+  });
+
   it('builds one ffmpeg graph: each input decoded once, segments joined by concat', () => {
     const { mixed } = fixtures();
     const args = renderArgs({
