@@ -102,7 +102,7 @@ export async function sileroProbabilities(
     await session.release();
   }
   const probs = new Float32Array(count);
-  blocks.forEach((b, i) => probs.set(b, i * b.length));
+  for (const [i, b] of blocks.entries()) probs.set(b, i * b.length);
   probs.set(block.subarray(0, count - blocks.length * block.length), blocks.length * block.length);
   return { probs, samples };
 }
