@@ -111,6 +111,24 @@ describe('ffmpeg render (real ffmpeg)', function () {
     );
   });
 
+  it('in passes, mixed sources (rates, no sound, no picture) and real footage last what one pass gives', async () => {
+    const all = fixtures();
+    for (const label of ['mixed', 'example']) {
+      const sel = all[label]!;
+      const out = join(dir, `${label}-passes.mp4`);
+      const r = await renderSelection(sel, out, { segmentsPerPass: 2 });
+      const got = await probeRendered(out);
+      const [num, den] = got.fps.split('/').map(Number) as [number, number];
+      assert.ok(
+        Math.abs(got.videoFrames - r.frames) <= 1,
+        `${label}: ${got.videoFrames} frames, want ${r.frames}`,
+      );
+      const want = label === 'mixed' ? r.seconds : keptSeconds(sel);
+      for (const s of [got.formatSeconds, got.videoSeconds, got.audioSeconds ?? -1])
+        assert.ok(Math.abs(s - want) <= den / num + 1e-6, `${label}: lasts ${s} s, want ${want} s ±1 frame`);
+    }
+  });
+
   it('builds one ffmpeg graph: each input decoded once, segments joined by concat', () => {
     const { mixed } = fixtures();
     const args = renderArgs({
