@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { tempPathFor } from '@autoedit/media';
+import { meltRender, run as runTool, tempPathFor } from '@autoedit/media';
 import { XMLValidator } from 'fast-xml-parser';
 import { after, before, describe, it } from 'mocha';
 import { readArtifact } from '../../src/project/artifacts.js';
@@ -110,6 +110,22 @@ describe('input limits: names (real CLI)', () => {
     }
     const otio = JSON.parse(await out('.otio'));
     assert.equal(otio.name, 'run name');
+    // melt finds the media through a path with a newline in it (XML text holds one).
+    const rendered = join(dir, 'nl.mp4');
+    await meltRender(join(run, 'outputs', 'run\nname.mlt'), rendered);
+    const seconds = Number(
+      await runTool('ffprobe', [
+        '-v',
+        'error',
+        '-show_entries',
+        'format=duration',
+        '-of',
+        'csv=p=0',
+        rendered,
+      ]),
+    );
+    const keptSeconds = sel.kept.reduce((s, k) => s + k.end - k.start, 0);
+    assert.ok(Math.abs(seconds - keptSeconds) < 0.2, `melt rendered ${seconds} s, kept ${keptSeconds} s`);
   });
 
   it('export -n ../../x is a usage error (exit 2) and writes nothing outside the output folder', async () => {
