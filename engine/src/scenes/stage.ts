@@ -6,6 +6,7 @@ import { expandInputs } from '../ingest/inputs.js';
 import { writeArtifact } from '../project/artifacts.js';
 import { cached, cacheKey, type StageCache } from '../project/cache.js';
 import { type RunLayout, runLayout } from '../project/layout.js';
+import { fittingName } from '../project/names.js';
 import type { MediaDb } from '../schemas/media-db.js';
 import { type Sequences, SequencesSchema, SourceScenesSchema } from '../schemas/sequence.js';
 import { throwIfCancelled } from '../util/errors.js';
@@ -74,7 +75,7 @@ export async function detectAll(
     if (!mainVideo(job.probe)) continue;
     throwIfCancelled(opts.signal);
     const statsFile = opts.statsDir
-      ? join(opts.statsDir, `${basename(job.source)}.${choice.detector}.stats.csv`)
+      ? join(opts.statsDir, `${fittingName(basename(job.source))}.${choice.detector}.stats.csv`)
       : undefined;
     // A stats file is a by-product of decoding: when it is missing, decode again rather than reuse the cache.
     const cache =
