@@ -1,6 +1,7 @@
 import type { Transcript } from '../schemas/transcript.js';
 import { mediaById, type Timeline } from '../timeline/model.js';
 import { framesToSeconds, subtitleTime } from '../timeline/timecode.js';
+import { oneLine } from './text.js';
 
 export interface Cue {
   start: number;
@@ -110,9 +111,23 @@ export function retimedCues(
   return cues;
 }
 
+/**
+ * Cue text as subtitle lines: a blank line would end the cue early and control characters show as garbage,
+ * so each line is put on one line (oneLine) and empty lines are dropped.
+ */
+const cueLines = (text: string) =>
+  text
+    .split('\n')
+    .map((l) => oneLine(l).trim())
+    .filter(Boolean)
+    .join('\n');
+
 export function toSrt(cues: readonly Cue[]): string {
   return cues
-    .map((c, i) => `${i + 1}\n${subtitleTime(c.start, ',')} --> ${subtitleTime(c.end, ',')}\n${c.text}\n`)
+    .map(
+      (c, i) =>
+        `${i + 1}\n${subtitleTime(c.start, ',')} --> ${subtitleTime(c.end, ',')}\n${cueLines(c.text)}\n`,
+    )
     .join('\n');
 }
 
@@ -120,7 +135,7 @@ export function toSrt(cues: readonly Cue[]): string {
 const vttText = (s: string) => s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 
 export function toVtt(cues: readonly Cue[]): string {
-  return `WEBVTT\n\n${cues.map((c) => `${subtitleTime(c.start, '.')} --> ${subtitleTime(c.end, '.')}\n${vttText(c.text)}\n`).join('\n')}`;
+  return `WEBVTT\n\n${cues.map((c) => `${subtitleTime(c.start, '.')} --> ${subtitleTime(c.end, '.')}\n${vttText(cueLines(c.text))}\n`).join('\n')}`;
 }
 
 /** A transcript as SRT / VTT on its own clock (no edit applied). */

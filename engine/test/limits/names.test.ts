@@ -5,6 +5,7 @@ import { basename, join } from 'node:path';
 import { meltRender, run as runTool, tempPathFor } from '@autoedit/media';
 import { XMLValidator } from 'fast-xml-parser';
 import { after, before, describe, it } from 'mocha';
+import { toSrt, toVtt } from '../../src/exporters/subtitles.js';
 import { readArtifact } from '../../src/project/artifacts.js';
 import { MAX_NAME_BYTES } from '../../src/project/names.js';
 import { MediaDbSchema } from '../../src/schemas/media-db.js';
@@ -32,6 +33,12 @@ describe('input limits: names (real CLI)', () => {
     const tmp = basename(tempPathFor(join(dir, `${'n'.repeat(251)}.wav`)));
     assert.ok(tmp.length < 32, tmp);
     assert.match(tmp, /^\..*\.partial$/);
+  });
+
+  it('subtitles: a blank line or a control character in cue text cannot end a cue early', () => {
+    const srt = toSrt([{ start: 0, end: 1, text: 'one\n\ntwo\u0001\r' }]);
+    assert.equal(srt, '1\n00:00:00,000 --> 00:00:01,000\none\ntwo\n');
+    assert.match(toVtt([{ start: 0, end: 1, text: '\n\nx' }]), /--> 00:00:01\.000\nx\n$/);
   });
 
   it('two 250-byte input names: pipeline, every export and the render succeed (no ENAMETOOLONG)', async () => {
