@@ -54,10 +54,7 @@ describe('selection rules (real artifacts)', () => {
       assert.equal(k.end, k.endFrame / 25);
       assert.ok(k.endFrame > k.startFrame);
     }
-    assert.deepEqual(
-      sel.skippedRules.map((s) => s.rule),
-      ['fillers'],
-    );
+    assert.deepEqual(sel.skippedRules, [{ rule: 'fillers', why: 'no transcript', source: 'talk.mp4' }]);
   });
 
   it('cuts the filler word and transcript cuts by text and by sentence index', async () => {
@@ -168,7 +165,10 @@ describe('selection rules (real artifacts)', () => {
     const sel = select(analyses, rules({ shots: { min_length: 1 }, faces: { required: true } }));
     assert.equal(sel.kept.length, 1);
     assert.equal(keptSeconds(sel), 2);
-    assert.deepEqual(sel.skippedRules.map((s) => s.rule).sort(), ['faces', 'fillers', 'shots', 'speech']);
+    // No audio: the speech rule could not gate (said), fillers had nothing to act on (not "skipped").
+    assert.deepEqual(sel.skippedRules.map((s) => s.rule).sort(), ['faces', 'shots', 'speech']);
+    assert.equal(sel.skippedRules.find((s) => s.rule === 'speech')?.why, 'no audio track: whole source kept');
+    assert.ok(sel.skippedRules.every((s) => s.source === 'video-only.mp4'));
   });
 
   it('jfk.wav with default silence rules keeps about what auto-editor keeps (9.7 s of 11 s, in 3 clips)', async () => {
