@@ -193,7 +193,7 @@ const STAGES: readonly Stage<Ctx>[] = [
         c.outputs.dir,
         c.outputs.name,
         c.layout.artifacts,
-        { signal },
+        { signal, subtitles: c.plan.subtitles },
       );
       c.record.outputs.push(...r.written);
       return {
