@@ -56,13 +56,6 @@ const WEAK = new Set(
 const SENTENCE_END = /[.!?…]["')\]]*$/;
 const CLAUSE_END = /[,;:—–-]["')\]]*$/;
 
-const joinWords = (words: readonly { text: string }[]) =>
-  words
-    .map((w) => w.text.trim())
-    .filter(Boolean)
-    .join(' ')
-    .replace(/\s+([,.!?;:])/g, '$1');
-
 /** The cost of breaking after `word` (line or cue): cheap after a sentence or clause, dear after "the". */
 function breakCost(word: string): number {
   if (SENTENCE_END.test(word)) return -0.6;
@@ -70,70 +63,142 @@ function breakCost(word: string): number {
   return WEAK.has(word.replace(/[^\p{L}']/gu, '')) ? 0.8 : 0;
 }
 
+/** Words [a, b) of a text, as line layouts see them: O(1) line lengths from prefix sums. */
+interface WordRun {
+  /** prefix[k]: characters of words before k (without spaces). */
+  prefix: readonly number[];
+  /** Break cost after word k. */
+  brk: readonly number[];
+}
+
+const lineLen = (w: WordRun, i: number, j: number) => w.prefix[j]! - w.prefix[i]! + (j - i - 1);
+
+/** A line of words [i, j): slack squared, an orphan word, a weak break at its end; Infinity when too long. */
+function lineCost(w: WordRun, i: number, j: number, width: number, last: boolean): number {
+  const l = lineLen(w, i, j);
+  if (l > width && j - i > 1) return Number.POSITIVE_INFINITY;
+  const slack = (width - Math.min(width, l)) / width;
+  return slack * slack + (j - i === 1 ? 2 : 0) + (last ? 0 : 0.3 * w.brk[j - 1]!);
+}
+
 /**
- * Balanced line breaks: the fewest lines of at most `width` characters, then the break points that make
- * lines even (bottom line the longer on a tie), never a one-word line when another break exists, and not
- * right after an article or preposition. undefined when the text does not fit in `maxLines` lines (a
- * single word longer than a line gets a line of its own).
+ * Balanced line breaks of words [a, b): the fewest lines of at most `width` characters, then the breaks
+ * that make lines even (bottom line the longer on a tie), never a one-word line when another break exists,
+ * and not right after an article or preposition. undefined when they do not fit in `maxLines` lines (a
+ * single word longer than a line gets a line of its own). Returns the index after each line.
  */
-export function layoutLines(
-  text: string,
-  width = DEFAULT_SUBTITLE_STYLE.maxLineChars,
-  maxLines = DEFAULT_SUBTITLE_STYLE.maxLines,
-): { lines: string[]; cost: number } | undefined {
-  const words = text.split(/\s+/).filter(Boolean);
-  if (words.length === 0) return { lines: [], cost: 0 };
-  if (text.length <= width || words.length === 1) return { lines: [words.join(' ')], cost: 0 };
-  const lineLen = (i: number, j: number) => words.slice(i, j).join(' ').length;
-  // best[k][j]: the cheapest way to set words[0, j) in k lines.
-  for (let lines = 2; lines <= Math.min(maxLines, words.length); lines++) {
-    const best: { cost: number; from: number }[][] = [[{ cost: 0, from: -1 }]];
+function layout(
+  w: WordRun,
+  a: number,
+  b: number,
+  width: number,
+  maxLines: number,
+): { cost: number; ends: number[] } | undefined {
+  const n = b - a;
+  if (n <= 1 || lineLen(w, a, b) <= width) return { cost: 0, ends: [b] };
+  if (maxLines >= 2) {
+    // Two lines, the common case: one scan over the break point.
+    let cost = Number.POSITIVE_INFINITY;
+    let at = -1;
+    for (let k = a + 1; k < b; k++) {
+      const c =
+        lineCost(w, a, k, width, false) +
+        lineCost(w, k, b, width, true) +
+        (lineLen(w, a, k) > lineLen(w, k, b) ? 0.05 : 0);
+      if (c < cost) {
+        cost = c;
+        at = k;
+      }
+    }
+    if (at > 0 && cost < Number.POSITIVE_INFINITY) return { cost, ends: [at, b] };
+  }
+  // More lines: dynamic programming over line ends.
+  for (let lines = 3; lines <= Math.min(maxLines, n); lines++) {
+    const best: ({ cost: number; from: number } | undefined)[][] = [[{ cost: 0, from: -1 }]];
     for (let k = 1; k <= lines; k++) {
       best[k] = [];
-      for (let j = 1; j <= words.length; j++) {
+      for (let j = k; j <= n; j++) {
         for (let i = k - 1; i < j; i++) {
           const prev = best[k - 1]![i];
           if (!prev) continue;
-          const len = lineLen(i, j);
-          if (len > width && j - i > 1) continue;
-          const slack = (width - Math.min(width, len)) / width;
-          let cost = prev.cost + slack * slack;
-          if (j - i === 1 && words.length > lines) cost += 2; // an orphan word on its own line
-          if (j < words.length) cost += 0.3 * breakCost(words[j - 1]!);
-          // Bottom-heavy: a longer first line of two costs a little.
-          if (lines === 2 && k === 2 && len < lineLen(0, i)) cost += 0.05;
-          if (!best[k]![j] || cost < best[k]![j]!.cost) best[k]![j] = { cost, from: i };
+          const cost = prev.cost + lineCost(w, a + i, a + j, width, j === n);
+          if (cost < (best[k]![j]?.cost ?? Number.POSITIVE_INFINITY)) best[k]![j] = { cost, from: i };
         }
       }
     }
-    const end = best[lines]![words.length];
+    const end = best[lines]![n];
     if (!end) continue;
-    const out: string[] = [];
-    let j = words.length;
-    for (let k = lines; k > 0; k--) {
-      const i = best[k]![j]!.from;
-      out.unshift(words.slice(i, j).join(' '));
-      j = i;
-    }
-    return { lines: out, cost: end.cost };
+    const ends: number[] = [];
+    for (let k = lines, j = n; k > 0; j = best[k]![j]!.from, k--) ends.unshift(a + j);
+    return { cost: end.cost, ends };
   }
   return undefined;
 }
 
-/** Balanced line breaks for any length of text (as many lines as it takes). */
-export function wrapLines(text: string, width = DEFAULT_SUBTITLE_STYLE.maxLineChars): string {
-  return (layoutLines(text, width, Number.POSITIVE_INFINITY)?.lines ?? [text]).join('\n');
+/** layout()'s cost alone, without allocating for one or two lines (the cue search calls it per candidate). */
+function layoutCost(w: WordRun, a: number, b: number, width: number, maxLines: number): number {
+  if (b - a <= 1 || lineLen(w, a, b) <= width) return 0;
+  if (maxLines >= 2) {
+    let cost = Number.POSITIVE_INFINITY;
+    for (let k = a + 1; k < b; k++) {
+      const c =
+        lineCost(w, a, k, width, false) +
+        lineCost(w, k, b, width, true) +
+        (lineLen(w, a, k) > lineLen(w, k, b) ? 0.05 : 0);
+      if (c < cost) cost = c;
+    }
+    if (cost < Number.POSITIVE_INFINITY || maxLines === 2) return cost;
+  }
+  return layout(w, a, b, width, maxLines)?.cost ?? Number.POSITIVE_INFINITY;
 }
 
-/** When a cue of tokens [i, j) leaves the screen: held for min duration and reading speed, never into the next. */
-function cueEnd(tokens: readonly Token[], i: number, j: number, chars: number, s: SubtitleStyle): number {
-  const start = tokens[i]!.start;
-  const spoken = Math.max(tokens[j - 1]!.end, start);
-  const next = j < tokens.length ? tokens[j]!.start : Number.POSITIVE_INFINITY;
+const wordRun = (words: readonly string[]): WordRun => {
+  const prefix = [0];
+  for (const x of words) prefix.push(prefix.at(-1)! + x.length);
+  return { prefix, brk: words.map(breakCost) };
+};
+
+const setLines = (words: readonly string[], a: number, ends: readonly number[]) =>
+  ends.map((e, k) => words.slice(k === 0 ? a : ends[k - 1], e).join(' ')).join('\n');
+
+/** Balanced line breaks (see `layout`); undefined when the text needs more than `maxLines` lines. */
+export function layoutLines(
+  text: string,
+  width = DEFAULT_SUBTITLE_STYLE.maxLineChars,
+  maxLines = DEFAULT_SUBTITLE_STYLE.maxLines,
+): string[] | undefined {
+  const words = text.split(/\s+/).filter(Boolean);
+  const l = layout(wordRun(words), 0, words.length, width, maxLines);
+  return l && setLines(words, 0, l.ends).split('\n');
+}
+
+/** Balanced line breaks for any length of text (as many lines as it takes). */
+export function wrapLines(text: string, width = DEFAULT_SUBTITLE_STYLE.maxLineChars): string {
+  return (layoutLines(text, width, Number.POSITIVE_INFINITY) ?? [text]).join('\n');
+}
+
+/** When a cue leaves the screen: held for min duration and reading speed, never into the next cue. */
+function cueEnd(start: number, spokenEnd: number, next: number, chars: number, s: SubtitleStyle): number {
+  const spoken = Math.max(spokenEnd, start);
   const wanted = Math.max(spoken, start + s.minDuration, start + chars / s.maxCps);
   const held = Math.min(wanted, Math.max(spoken, start + s.maxDuration), next - s.minGap);
   // Speech that runs right up to the next cue ends where that one starts (no gap to keep then).
   return Math.max(held, Math.min(spoken, next));
+}
+
+/** Punctuation a transcript gives as a word of its own goes with the word before it. */
+function attachPunctuation(tokens: readonly Token[]): Token[] {
+  const out: Token[] = [];
+  for (const t of tokens) {
+    const text = t.text.trim();
+    if (!text) continue;
+    const prev = out.at(-1);
+    if (prev && /^[,.!?;:…]+$/.test(text)) {
+      prev.text += text;
+      prev.end = Math.max(prev.end, t.end);
+    } else out.push({ ...t, text });
+  }
+  return out;
 }
 
 /**
@@ -142,47 +207,45 @@ function cueEnd(tokens: readonly Token[], i: number, j: number, chars: number, s
  * read faster than maxCps, stay less than minDuration, cross a sentence, or end after a weak word.
  */
 function cuesFromTokens(unsorted: readonly Token[], s: SubtitleStyle): Cue[] {
-  const tokens = [...unsorted].sort((a, b) => a.start - b.start);
+  const tokens = attachPunctuation([...unsorted].sort((a, b) => a.start - b.start));
   const n = tokens.length;
   if (n === 0) return [];
-  const best: { cost: number; from: number; text: string; end: number }[] = [
-    { cost: 0, from: -1, text: '', end: 0 },
-  ];
+  const words = tokens.map((t) => t.text);
+  const run = wordRun(words);
+  const best: ({ cost: number; from: number; end: number } | undefined)[] = [{ cost: 0, from: -1, end: 0 }];
   for (let j = 1; j <= n; j++) {
+    const last = tokens[j - 1]!;
+    const next = j < n ? tokens[j]!.start : Number.POSITIVE_INFINITY;
+    const cueBreak = j < n ? run.brk[j - 1]! - (next - last.end >= 0.3 ? 0.3 : 0) : 0;
+    let inside = 0; // crossed sentences and pauses of tokens [i, j)
     for (let i = j - 1; i >= 0; i--) {
+      const count = j - i;
+      const first = tokens[i]!;
+      if (count > 1) {
+        const gap = tokens[i + 1]!.start - first.end;
+        if (last.end - first.start > s.maxDuration || gap > MAX_PAUSE_IN_CUE) break;
+        inside += (tokens[i + 1]!.segment !== first.segment ? 1 : 0) + (gap > 0.5 ? gap : 0);
+      }
+      const lines = layoutCost(run, i, j, s.maxLineChars, s.maxLines);
+      if (lines === Number.POSITIVE_INFINITY) break; // longer runs only get longer
       const prev = best[i];
-      const words = j - i;
-      const span = tokens[j - 1]!.end - tokens[i]!.start;
-      if (words > 1 && span > s.maxDuration) break;
-      if (words > 1 && tokens[i + 1]!.start - tokens[i]!.end > MAX_PAUSE_IN_CUE) break;
-      const text = joinWords(tokens.slice(i, j));
-      const layout = layoutLines(text, s.maxLineChars, s.maxLines);
-      if (!layout && words > 1) break; // longer runs only get longer
       if (!prev) continue;
-      let cost = prev.cost + 1 + (layout?.cost ?? 1);
-      if (words === 1 && n > 1) cost += 4; // an orphan cue
-      for (let k = i + 1; k < j; k++) {
-        if (tokens[k]!.segment !== tokens[k - 1]!.segment) cost += 1;
-        const gap = tokens[k]!.start - tokens[k - 1]!.end;
-        if (gap > 0.5) cost += gap;
-      }
-      if (j < n) {
-        cost += breakCost(tokens[j - 1]!.text.trim());
-        if (tokens[j]!.start - tokens[j - 1]!.end >= 0.3) cost -= 0.3;
-      }
-      const end = cueEnd(tokens, i, j, text.length, s);
-      const shown = end - tokens[i]!.start;
-      const cps = text.length / Math.max(shown, 1e-3);
+      const chars = run.prefix[j]! - run.prefix[i]! + count - 1;
+      const end = cueEnd(first.start, last.end, next, chars, s);
+      const shown = end - first.start;
+      const cps = chars / Math.max(shown, 1e-3);
+      let cost = prev.cost + 1 + lines + inside + cueBreak;
+      if (count === 1 && n > 1) cost += 4; // an orphan cue
       if (cps > s.maxCps) cost += 3 * (cps / s.maxCps - 1);
       if (shown < s.minDuration) cost += (2 * (s.minDuration - shown)) / s.minDuration;
-      if (!best[j] || cost < best[j]!.cost) best[j] = { cost, from: i, text, end };
+      if (cost < (best[j]?.cost ?? Number.POSITIVE_INFINITY)) best[j] = { cost, from: i, end };
     }
   }
   const cues: Cue[] = [];
   for (let j = n; j > 0; j = best[j]!.from) {
     const b = best[j]!;
-    const lines = layoutLines(b.text, s.maxLineChars, s.maxLines)?.lines ?? [b.text];
-    cues.unshift({ start: tokens[b.from]!.start, end: b.end, text: lines.join('\n') });
+    const ends = layout(run, b.from, j, s.maxLineChars, s.maxLines)?.ends ?? [j];
+    cues.unshift({ start: tokens[b.from]!.start, end: b.end, text: setLines(words, b.from, ends) });
   }
   // Words with no time between them (clamped at a clip edge, or overlapping in the transcript) would give an
   // empty cue: its text goes to the next one.
@@ -192,7 +255,7 @@ function cuesFromTokens(unsorted: readonly Token[], s: SubtitleStyle): Cue[] {
     const next = cues[k + 1]!;
     const text = `${c.text.replace(/\n/g, ' ')} ${next.text.replace(/\n/g, ' ')}`;
     next.start = c.start;
-    next.text = (layoutLines(text, s.maxLineChars, s.maxLines)?.lines ?? [text]).join('\n');
+    next.text = (layoutLines(text, s.maxLineChars, s.maxLines) ?? [text]).join('\n');
     cues.splice(k, 1);
   }
   return cues;
