@@ -78,9 +78,14 @@ function applySpeech(
 ): Uint8Array | undefined {
   const sp = rules.speech.enabled ? speechRanges(a, rules, cutWords) : undefined;
   if (!sp) {
+    const missing = {
+      auto: 'no transcript words or VAD ranges',
+      transcript: 'no transcript words',
+      vad: 'no VAD ranges',
+    };
     const why = !a.source.hasAudio
       ? 'no audio track: whole source kept'
-      : 'no transcript words or VAD ranges: whole source kept';
+      : `${missing[rules.speech.source]}${rules.speech.source === 'auto' ? '' : ` (speech.source: ${rules.speech.source})`}: whole source kept`;
     if (rules.speech.enabled) skip('speech', why);
     c.mask.set(0, c.n, true, rules.speech.enabled ? why : 'speech rule off: whole source kept');
     return undefined;

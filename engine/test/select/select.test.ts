@@ -171,6 +171,21 @@ describe('selection rules (real artifacts)', () => {
     assert.ok(sel.skippedRules.every((s) => s.source === 'video-only.mp4'));
   });
 
+  it('speech.source: transcript with only VAD present: says the transcript is what is missing', async () => {
+    const run = await preparedRun(join(dir, 'forced'), [sample('talk')]);
+    const { analyses } = await loadAnalyses(run.layout.artifacts);
+    const sel = select(analyses, rules({ speech: { source: 'transcript' } }));
+    assert.deepEqual(sel.skippedRules, [
+      { rule: 'fillers', why: 'no transcript', source: 'talk.mp4' },
+      {
+        rule: 'speech',
+        why: 'no transcript words (speech.source: transcript): whole source kept',
+        source: 'talk.mp4',
+      },
+    ]);
+    assert.equal(sel.kept.length, 1);
+  });
+
   it('jfk.wav with default silence rules keeps about what auto-editor keeps (9.7 s of 11 s, in 3 clips)', async () => {
     // auto-editor 22w52a (Debian), defaults (4 % threshold, 0.2 s margin): frames 0–72, 93–138 and 157–331
     // at 30/1, i.e. 0–2.4 s, 3.1–4.6 s and 5.23–11.03 s.
