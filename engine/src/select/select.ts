@@ -272,10 +272,19 @@ function reasonsIn(c: Ctx, s: number, e: number): number[] {
   return [...new Set(c.mask.why.subarray(s, e))];
 }
 
-/** Kept runs split at breaks: the clips the timeline will get. */
-function keptPieces(c: Ctx, s: number, e: number): [number, number][] {
-  const cuts = [...c.mask.breaks].filter((b) => b > s && b < e).sort((x, y) => x - y);
-  const edges = [s, ...cuts, e];
+/** Kept run [s, e) split at breaks (sorted, possibly stale: deleted ones are skipped): the clips it gives. */
+function keptPieces(c: Ctx, s: number, e: number, sorted: readonly number[]): [number, number][] {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! <= s) lo = mid + 1;
+    else hi = mid;
+  }
+  const edges = [s];
+  for (let k = lo; k < sorted.length && sorted[k]! < e; k++)
+    if (c.mask.breaks.has(sorted[k]!)) edges.push(sorted[k]!);
+  edges.push(e);
   return edges.slice(0, -1).map((from, i) => [from, edges[i + 1]!] as [number, number]);
 }
 
@@ -304,23 +313,29 @@ function tidy(c: Ctx, a: SourceAnalysis, rules: Rules, explicit: Set<number>): v
       c.mask.set(s, e, false, 'only margin left (the speech it padded was cut)');
   }
   const minClip = c.toFrame(rules.min_clip);
-  for (const [s, e] of runsOf(c.mask.keep, 1)) {
-    const pieces = keptPieces(c, s, e);
-    for (let i = 0; i < pieces.length; i++) {
-      const [ps, pe] = pieces[i]!;
-      if (pe - ps >= minClip || pieces.length === 1 || isExplicit(ps, pe)) continue;
-      if (padOnly(ps, pe)) {
-        c.mask.set(ps, pe, false, `margin piece shorter than ${fmt(rules.min_clip)} s (min_clip) at a split`);
-        continue;
-      }
-      // Join it to the piece across its split (the one before when it has one, as a clip's tail).
-      const at = i > 0 ? ps : pe;
-      c.mask.breaks.delete(at);
-      c.notes.push({
-        frame: at,
-        text: `no split at ${fmt(frameToSeconds(at, c.fps))} s: it would leave a ${fmt(frameToSeconds(pe - ps, c.fps))} s piece (min_clip ${fmt(rules.min_clip)} s)`,
-      });
+  // One change at a time, then look at that run again: a join or a drop changes the pieces around it.
+  const sortedBreaks = [...c.mask.breaks].sort((x, y) => x - y);
+  const todo = runsOf(c.mask.keep, 1);
+  for (let run = todo.pop(); run; run = todo.pop()) {
+    const [s, e] = run;
+    const pieces = keptPieces(c, s, e, sortedBreaks);
+    const i = pieces.findIndex(([ps, pe]) => pe - ps < minClip && !isExplicit(ps, pe));
+    if (pieces.length === 1 || i < 0) continue;
+    const [ps, pe] = pieces[i]!;
+    if (padOnly(ps, pe)) {
+      c.mask.set(ps, pe, false, `margin piece shorter than ${fmt(rules.min_clip)} s (min_clip) at a split`);
+      if (ps > s) todo.push([s, ps]);
+      if (e > pe) todo.push([pe, e]);
+      continue;
     }
+    // Join it to the piece across its split (the one before when it has one, as a clip's tail).
+    const at = i > 0 ? ps : pe;
+    c.mask.breaks.delete(at);
+    c.notes.push({
+      frame: at,
+      text: `no split at ${fmt(frameToSeconds(at, c.fps))} s: it would leave a ${fmt(frameToSeconds(pe - ps, c.fps))} s piece (min_clip ${fmt(rules.min_clip)} s)`,
+    });
+    todo.push([s, e]);
   }
   const words = a.transcript?.segments.flatMap((s) => s.words) ?? [];
   for (const [s, e] of runsOf(c.mask.keep, 1)) {
