@@ -244,9 +244,24 @@ describe('subtitle cues follow broadcast limits (issue 14)', () => {
     assert.ok(cues.at(-1)!.end <= t.length / 25 + 1, 'cues stay within the edit (plus a held last cue)');
   });
 
+  it('punctuation the model gives as words of its own sticks to the word before it', () => {
+    const w = (text: string, start: number) => ({ text, start, end: start + 0.3 });
+    const cues = transcriptCues({
+      segments: [
+        {
+          start: 0,
+          end: 2,
+          text: 'Hello, world.',
+          words: [w(' Hello', 0), w(',', 0.3), w(' world', 0.5), w('.', 0.8)],
+        },
+      ],
+    });
+    assert.deepEqual(cues, [{ start: 0, end: 1.1, text: 'Hello, world.' }]);
+  });
+
   it('the regression: a sentence one word longer than two lines no longer leaves a one-word 0.16 s cue', () => {
-    const text =
-      'this sentence is exactly long enough to need two full lines of subtitles and then one more word';
+    // Greedy wrapping filled two lines of 42 and put "more." alone in a 0.16 s cue.
+    const text = 'this sentence is exactly long enough to need two full lines of subtitles and then more.';
     const tokens = text.split(' ');
     const tr = {
       segments: [
