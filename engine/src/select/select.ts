@@ -357,9 +357,24 @@ function tidy(c: Ctx, a: SourceAnalysis, rules: Rules, explicit: Set<number>): v
   }
 }
 
-/** A skipped rule in words: "rule fillers skipped for b.mp4: no transcript". */
-export const skippedRuleText = (s: Selection['skippedRules'][number]): string =>
-  `rule ${s.rule} skipped${s.source ? ` for ${s.source}` : ''}: ${s.why}`;
+/**
+ * Skipped rules in words, one line per rule and reason: "rule fillers skipped for b.mp4: no transcript",
+ * "rule fillers skipped for a.mp4, b.mp4, c.mp4 and 4 more: no transcript".
+ */
+export function skippedRuleLines(skipped: Selection['skippedRules']): string[] {
+  const groups = new Map<string, { rule: string; why: string; sources: string[] }>();
+  for (const s of skipped) {
+    const key = `${s.rule}\n${s.why}`;
+    const g = groups.get(key) ?? { rule: s.rule, why: s.why, sources: [] };
+    if (s.source) g.sources.push(s.source);
+    groups.set(key, g);
+  }
+  return [...groups.values()].map(({ rule, why, sources }) => {
+    const named = sources.slice(0, 3).join(', ');
+    const more = sources.length > 3 ? ` and ${sources.length - 3} more` : '';
+    return `rule ${rule} skipped${sources.length ? ` for ${named}${more}` : ''}: ${why}`;
+  });
+}
 
 /**
  * The selection: pure over analyses and rules. Works with whatever analyses exist and lists the rules it

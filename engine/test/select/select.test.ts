@@ -9,7 +9,7 @@ import type { Selection } from '../../src/schemas/selection.js';
 import { SequencesSchema } from '../../src/schemas/sequence.js';
 import { TranscriptSchema } from '../../src/schemas/transcript.js';
 import { loadAnalyses } from '../../src/select/load.js';
-import { select } from '../../src/select/select.js';
+import { select, skippedRuleLines } from '../../src/select/select.js';
 import { preparedRun, transcriptFromSpans } from '../helpers/run.js';
 import { sample, samples } from '../helpers/samples.js';
 import { fixture, requireShared } from '../helpers/shared.js';
@@ -184,6 +184,21 @@ describe('selection rules (real artifacts)', () => {
       },
     ]);
     assert.equal(sel.kept.length, 1);
+  });
+
+  it('skipped rules in words: one line per rule and reason, naming up to three sources', () => {
+    const f = (source: string) => ({ rule: 'fillers', why: 'no transcript', source });
+    assert.deepEqual(
+      skippedRuleLines([
+        f('a.mp4'),
+        { rule: 'speech', why: 'no audio track: whole source kept', source: 'b.mp4' },
+        ...['c.mp4', 'd.mp4', 'e.mp4', 'f.mp4'].map(f),
+      ]),
+      [
+        'rule fillers skipped for a.mp4, c.mp4, d.mp4 and 2 more: no transcript',
+        'rule speech skipped for b.mp4: no audio track: whole source kept',
+      ],
+    );
   });
 
   it('jfk.wav with default silence rules keeps about what auto-editor keeps (9.7 s of 11 s, in 3 clips)', async () => {
