@@ -13,6 +13,7 @@ export type { BackendKind, CallOptions, Detector, Diarizer, Embedder, Frame } fr
 export { type LoadConfigOptions, type LoadedConfig, loadConfig, redact } from './config/load.js';
 export { EXPORT_FORMATS, type ExportFormat, FORMATS, isExportFormat } from './exporters/formats.js';
 export { loadExporters } from './exporters/load.js';
+export type { Cue, SubtitleStyle } from './exporters/subtitles.js';
 // Each stage on its own.
 export { type IngestOptions, type IngestResult, ingest, loadMediaDb } from './ingest/ingest.js';
 export { expandInputs, MEDIA_EXTENSIONS } from './ingest/inputs.js';
@@ -23,6 +24,7 @@ export {
   type PlanOverrides,
   planFromConfig,
   type SpeechPlan,
+  subtitleStyle,
 } from './pipeline/assemble.js';
 export { type EventListener, newRunId } from './pipeline/events.js';
 export { type PipelineResult, type RunPipelineOptions, runPipeline } from './pipeline/pipeline.js';

@@ -6,13 +6,15 @@ import { type ExportFormat, FORMATS } from './formats.js';
 import { toKdenlive } from './kdenlive.js';
 import { toMlt } from './mlt.js';
 import { toOtio } from './otio.js';
-import { retimedCues, toSrt, toVtt } from './subtitles.js';
+import { retimedCues, type SubtitleStyle, toSrt, toVtt } from './subtitles.js';
 
 export { EXPORT_FORMATS, type ExportFormat, isExportFormat } from './formats.js';
 
 export interface ExportExtras {
   /** Transcripts by source path, for subtitle formats. */
   transcripts: ReadonlyMap<string, Pick<Transcript, 'segments'>>;
+  /** How subtitle cues are cut and timed; default DEFAULT_SUBTITLE_STYLE. */
+  subtitles?: SubtitleStyle;
 }
 
 type Writer = (t: Timeline, extras: ExportExtras) => string;
@@ -23,8 +25,8 @@ const WRITERS: Record<ExportFormat, Writer> = {
   edl: (t) => toEdl(t),
   fcpxml: (t) => toFcpxml(t),
   otio: (t) => toOtio(t),
-  srt: (t, x) => toSrt(retimedCues(t, x.transcripts)),
-  vtt: (t, x) => toVtt(retimedCues(t, x.transcripts)),
+  srt: (t, x) => toSrt(retimedCues(t, x.transcripts, x.subtitles)),
+  vtt: (t, x) => toVtt(retimedCues(t, x.transcripts, x.subtitles)),
 };
 
 /** Every export format, chosen in one place. Each is a pure function of the timeline. */

@@ -1,4 +1,5 @@
 import type { ExportFormat } from '../exporters/formats.js';
+import type { SubtitleStyle } from '../exporters/subtitles.js';
 import type { DetectorChoice } from '../scenes/detect.js';
 import type { Config } from '../schemas/config.js';
 import type { BeamPlan } from '../speech/beam/backend.js';
@@ -16,6 +17,8 @@ export interface PipelinePlan {
   vad: DetectSpeechOptions;
   stt: SpeechPlan;
   exports: ExportFormat[];
+  /** How subtitle exports cut and time their cues. */
+  subtitles: SubtitleStyle;
 }
 
 export interface SpeechPlan {
@@ -64,6 +67,20 @@ export function planFromConfig(config: Config, o: PlanOverrides = {}): PipelineP
       beam: backend === 'beam' ? beamPlan(config) : undefined,
     },
     exports: [...(o.exports ?? config.exports)],
+    subtitles: subtitleStyle(config),
+  };
+}
+
+/** config.yaml `subtitles:` as the subtitle exporter's options. */
+export function subtitleStyle(config: Config): SubtitleStyle {
+  const s = config.subtitles;
+  return {
+    maxLineChars: s.max_line_chars,
+    maxLines: s.max_lines,
+    minDuration: s.min_duration,
+    maxDuration: s.max_duration,
+    maxCps: s.max_cps,
+    minGap: s.min_gap,
   };
 }
 

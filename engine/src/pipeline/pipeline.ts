@@ -14,6 +14,7 @@ import type { MediaDb } from '../schemas/media-db.js';
 import type { Rules } from '../schemas/rules.js';
 import type { Selection } from '../schemas/selection.js';
 import { loadRules } from '../select/rules-file.js';
+import { skippedRuleLines } from '../select/select.js';
 import { runStt } from '../speech/stage.js';
 import { errorInfo, UsageError, UserError } from '../util/errors.js';
 import { fileLogger } from '../util/log.js';
@@ -179,7 +180,7 @@ const STAGES: readonly Stage<Ctx>[] = [
         summary: `kept ${secs(kept)} of ${secs(total)} in ${plural(selection.kept.length, 'clip')}`,
         outputs: [out],
         cached: false,
-        warnings: selection.skippedRules.map((s) => `rule ${s.rule} skipped: ${s.why}`),
+        warnings: skippedRuleLines(selection.skippedRules),
       };
     },
   },
@@ -192,7 +193,7 @@ const STAGES: readonly Stage<Ctx>[] = [
         c.outputs.dir,
         c.outputs.name,
         c.layout.artifacts,
-        { signal },
+        { signal, subtitles: c.plan.subtitles },
       );
       c.record.outputs.push(...r.written);
       return {

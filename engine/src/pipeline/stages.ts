@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { ExportFormat } from '../exporters/formats.js';
 import { loadExporters } from '../exporters/load.js';
+import type { SubtitleStyle } from '../exporters/subtitles.js';
 import type { AudioConsumer } from '../ingest/ingest.js';
 import { readArtifact, writeArtifact } from '../project/artifacts.js';
 import { cached, cacheKey } from '../project/cache.js';
@@ -111,7 +112,7 @@ export async function runExport(
   outDir: string,
   name: string,
   artifactsDir?: string,
-  opts: { signal?: AbortSignal } = {},
+  opts: { signal?: AbortSignal; subtitles?: SubtitleStyle } = {},
 ): Promise<{ written: WrittenOutput[]; skipped: { format: string; why: string }[] }> {
   const { EXPORTERS } = await loadExporters();
   const timeline = timelineFromSelection(sel, name);
@@ -124,7 +125,7 @@ export async function runExport(
       skipped.push({ format: f, why: 'no transcript' });
       continue;
     }
-    const content = ex.write(timeline, { transcripts });
+    const content = ex.write(timeline, { transcripts, subtitles: opts.subtitles });
     throwIfCancelled(opts.signal);
     written.push({ ...(await writeOutput(outDir, `${name}${ex.ext}`, content)), format: f });
   }

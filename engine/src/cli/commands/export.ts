@@ -1,6 +1,7 @@
 import { basename, dirname, extname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { EXPORT_FORMATS, type ExportFormat, FORMATS } from '../../exporters/formats.js';
+import { subtitleStyle } from '../../pipeline/assemble.js';
 import { readSelection, runExport } from '../../pipeline/stages.js';
 import { action } from '../context.js';
 import { flags } from '../flags.js';
@@ -47,14 +48,14 @@ export function registerExport(program: Command): void {
     )
     .action(
       action(async (ctx, selection: string, f: { output: string; format: ExportFormat[]; name: string }) => {
-        return ctx.inRun('export', [selection], async () => {
+        return ctx.inRun('export', [selection], async ({ config }) => {
           const r = await runExport(
             await readSelection(resolve(selection)),
             f.format,
             resolve(f.output),
             f.name,
             artifactsOf(selection),
-            { signal: ctx.signal },
+            { signal: ctx.signal, subtitles: subtitleStyle(config) },
           );
           ctx.result({ ok: true, written: r.written, skipped: r.skipped });
           for (const w of r.written)
