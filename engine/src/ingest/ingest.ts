@@ -1,4 +1,4 @@
-import { copyFile, lstat, mkdir, readlink, rm, stat, symlink } from 'node:fs/promises';
+import { copyFile, lstat, mkdir, readdir, readlink, rm, stat, symlink } from 'node:fs/promises';
 import { basename, extname, join, relative } from 'node:path';
 import {
   extractAudio,
@@ -160,6 +160,11 @@ async function reuseTwin(
       await produceAtomically(out, (tmp) => copyFile(join(layout.root, twin.audio!), tmp));
     audio = relative(layout.root, out);
   }
+  // Per-frame stats files are named after the medium: the scene stage reuses its cache only when they exist.
+  const statsDir = join(layout.artifacts, 'stats');
+  for (const f of await readdir(statsDir).catch(() => [] as string[]))
+    if (f.startsWith(`${twin.name}.`) && f.endsWith('.stats.csv'))
+      await copyFile(join(statsDir, f), join(statsDir, `${name}${f.slice(twin.name.length)}`));
   const entry: MediaEntry = {
     ...twin,
     name,
