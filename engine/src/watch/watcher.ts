@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, extname, join, relative, resolve, sep } from 'node:path';
 import { runUserCommand } from '@autoedit/media';
@@ -118,6 +119,7 @@ export async function startWatcher(opts: WatchOptions): Promise<Watcher> {
   let loop: Promise<void> | undefined;
   let stopped = false;
   let needFirst = true;
+  let saidNoMedia = false;
   let regenerations = 0;
   let lastRulesProblem: string | undefined;
   const announcedBeside = new Set<string>();
@@ -134,6 +136,9 @@ export async function startWatcher(opts: WatchOptions): Promise<Watcher> {
     if (await settled(f, stableMs)) media.add(f);
   }
   const schemaFile = await writeRulesSchema(runDir);
+  // Created before watching starts, so that our own write is not taken for the user's edit.
+  const rulesCreated =
+    !existsSync(rulesFile) && (await readRulesFile(rulesFile, { create: { schemaFile } })).ok;
 
   const schedule = (delay = debounceMs) => {
     if (stopped) return;
@@ -206,9 +211,11 @@ export async function startWatcher(opts: WatchOptions): Promise<Watcher> {
     const full = wantFull || mediaKey !== analysedFrom;
     const inputs = full ? all : (analysed ?? []);
     if (inputs.length === 0) {
-      own('watch.notice', {
-        message: `no media in ${mediaRoot} yet: copy video or audio files there (the timeline appears when they are complete)`,
-      });
+      if (!saidNoMedia)
+        own('watch.notice', {
+          message: `no media in ${mediaRoot} yet: copy video or audio files there (the timeline appears when they are complete)`,
+        });
+      saidNoMedia = true;
       if (full) analysedFrom = mediaKey;
       return true;
     }
@@ -221,6 +228,7 @@ export async function startWatcher(opts: WatchOptions): Promise<Watcher> {
       restore();
       return false;
     }
+    saidNoMedia = false;
     const controller = new AbortController();
     running = { controller, inputs: new Set(inputs), mode: full ? 'full' : 'rules' };
     const t0 = performance.now();
@@ -366,6 +374,10 @@ export async function startWatcher(opts: WatchOptions): Promise<Watcher> {
     outputs: [outputs.kdenlive, outputs.mlt],
     reload: reloadMode,
   });
+  if (rulesCreated)
+    own('watch.notice', {
+      message: `created ${rulesFile} with the default rules (edit it: the timeline follows)`,
+    });
   own('watch.notice', {
     message: `Shotcut cannot be told to reload a file: reopen ${basename(outputs.mlt)} in Shotcut after a change (Kdenlive reloads ${basename(outputs.kdenlive)} itself)`,
   });
