@@ -55,8 +55,10 @@ export const hasSessionBus = () => !!process.env.DBUS_SESSION_BUS_ADDRESS;
  * process was started with a project path on its command line and that names another file, it is not ours.
  */
 async function hasOpen(pid: number, title: string, file: string): Promise<boolean> {
+  // Kdenlive 22.12 titles its window "<name without .kdenlive> [*]/ <profile>" ("[*]" marks the modified flag).
+  const shown = title.split(/ ?\[\*\]|\/| - /)[0]!.trim();
   const name = basename(file);
-  if (!title.includes(name) && !title.includes(name.replace(/\.kdenlive$/, ''))) return false;
+  if (shown !== name && shown !== name.replace(/\.kdenlive$/, '')) return false;
   try {
     const argv = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0').filter(Boolean);
     const cwd = await readlink(`/proc/${pid}/cwd`);
