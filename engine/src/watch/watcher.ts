@@ -29,7 +29,7 @@ export interface WatchOptions {
   onChange?: readonly string[];
   /** Every event: the watcher's own (WatchOwnEventSchema) and those of each run (RunEventSchema). */
   onEvent?: (e: WatchEvent) => void;
-  /** Quiet time after the last change before regenerating (ms, default 150). */
+  /** Quiet time after the last change before regenerating (ms, default 50). */
   debounceMs?: number;
   /** A media file is used once its size has not changed for this long (ms, default 2000): never half-copied. */
   stableMs?: number;
@@ -90,7 +90,7 @@ export async function startWatcher(opts: WatchOptions): Promise<Watcher> {
     kdenlive: join(project, `${OUTPUT_NAME}.kdenlive`),
     mlt: join(project, `${OUTPUT_NAME}.mlt`),
   };
-  const debounceMs = opts.debounceMs ?? 150;
+  const debounceMs = opts.debounceMs ?? 50;
   const stableMs = opts.stableMs ?? 2000;
   const reloadMode = opts.reload ?? 'auto';
 
