@@ -47,6 +47,7 @@ export {
   rulesJsonSchema,
   stringifySchema,
   sttServiceJsonSchema,
+  watchEventsJsonSchema,
 } from './schemas/json-schema.js';
 export { loadAnalyses } from './select/load.js';
 export { loadRules } from './select/rules-file.js';
