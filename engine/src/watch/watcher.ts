@@ -6,11 +6,11 @@ import type { FSWatcher } from 'chokidar';
 import { loadConfig } from '../config/load.js';
 import { expandInputs, MEDIA_EXTENSIONS } from '../ingest/inputs.js';
 import { runPipeline } from '../pipeline/pipeline.js';
-import { lockRun, type RunLock } from '../project/lock.js';
+import { lockRun, type RunLock, RunLockedError } from '../project/lock.js';
 import type { RunEvent, StageName } from '../schemas/events.js';
 import type { Rules } from '../schemas/rules.js';
 import type { WatchEvent, WatchOwnEvent } from '../schemas/watch.js';
-import { errorInfo } from '../util/errors.js';
+import { errorInfo, UserError } from '../util/errors.js';
 import { kdenliveHasOpen, reloadKdenlive } from './kdenlive.js';
 import { describeRulesProblem, readRulesFile, writeRulesSchema } from './rules.js';
 
@@ -67,6 +67,8 @@ const isHiddenUnder = (root: string, p: string) =>
     .split(sep)
     .some((s) => s.startsWith('.') && s !== '..' && s !== '.');
 const isMedia = (p: string) => MEDIA_EXTENSIONS.has(extname(p).toLowerCase());
+/** A render of our own project (Kdenlive renders `autoedit.mp4` beside it by default): never an input. */
+const isOwnRender = (p: string) => new RegExp(`^${OUTPUT_NAME}(-\\d+)?\\.[^.]+$`).test(basename(p));
 
 /** Files whose last change is recent are still settling (maybe being copied in). */
 async function settled(file: string, stableMs: number): Promise<boolean> {
@@ -106,7 +108,15 @@ export async function startWatcher(opts: WatchOptions): Promise<Watcher> {
   ) => emit({ type, project, time: new Date().toISOString(), ...body } as unknown as WatchOwnEvent);
 
   // One watcher per project folder: a second one would fight the first over the outputs.
-  const watchLock: RunLock = await lockRun(join(runDir, 'watch'), { command: 'autoedit watch' });
+  const watchLock: RunLock = await lockRun(join(runDir, 'watch'), { command: 'autoedit watch' }).catch(
+    (e) => {
+      if (!(e instanceof RunLockedError)) throw e;
+      throw new UserError(
+        `${project} is already watched by another AutoEdit (pid ${e.holder.pid}, "${e.holder.command}", since ${e.holder.startedAt})`,
+        'Stop that one first (Ctrl-C in its terminal, or close the VS Code window that runs it), or watch another folder.',
+      );
+    },
+  );
 
   // --- state ------------------------------------------------------------------------------------------
   const media = new Set<string>();
@@ -132,7 +142,7 @@ export async function startWatcher(opts: WatchOptions): Promise<Watcher> {
   // --- the first media list (files still being written join when they settle) ---------------------------
   const { files } = await expandInputs([mediaRoot]);
   for (const f of files) {
-    if (isHiddenUnder(mediaRoot, f) || f === rulesFile) continue;
+    if (isHiddenUnder(mediaRoot, f) || isOwnRender(f)) continue;
     if (await settled(f, stableMs)) media.add(f);
   }
   const schemaFile = await writeRulesSchema(runDir);
@@ -158,7 +168,7 @@ export async function startWatcher(opts: WatchOptions): Promise<Watcher> {
   };
 
   const onMedia = (event: 'add' | 'change' | 'unlink', path: string) => {
-    if (!isMedia(path) || isHiddenUnder(mediaRoot, path)) return;
+    if (!isMedia(path) || isOwnRender(path) || isHiddenUnder(mediaRoot, path)) return;
     if (event === 'unlink') media.delete(path);
     else media.add(path);
     dirty.media = true;
@@ -362,7 +372,7 @@ export async function startWatcher(opts: WatchOptions): Promise<Watcher> {
   ]);
   // Files that were still settling at start join when chokidar sees them finish (they are not "initial").
   for (const f of files)
-    if (!media.has(f) && !isHiddenUnder(mediaRoot, f))
+    if (!media.has(f) && !isHiddenUnder(mediaRoot, f) && !isOwnRender(f))
       void (async () => {
         while (!stopped && !(await settled(f, stableMs))) await new Promise((r) => setTimeout(r, 200));
         if (!stopped && !media.has(f) && (await stat(f).catch(() => undefined))) onMedia('add', f);

@@ -78,6 +78,11 @@ describe('autoedit watch: the watcher on a real folder', function () {
     const { dir, events } = await watchProject((d) => copyFile(sample('talk'), join(d, 'talk.mp4')));
     const r = await waitFor(events, 'watch.regenerated');
     assert.equal(r.mode, 'full');
+    // A second watcher on the same folder is refused with a message saying which process watches it.
+    await assert.rejects(
+      startWatcher({ project: dir, reload: 'none' }),
+      /already watched by another AutoEdit \(pid \d+/,
+    );
     assert.ok(existsSync(join(dir, 'autoedit.kdenlive')));
     assert.ok(existsSync(join(dir, 'autoedit.mlt')));
     const rules = JSON.parse(await readFile(join(dir, 'autoedit.rules.json'), 'utf8'));
@@ -95,8 +100,12 @@ describe('autoedit watch: the watcher on a real folder', function () {
   });
 
   it('a rules edit regenerates both outputs from cached analysis (select and export only), and both render in melt', async () => {
-    const { dir, w, events } = await watchProject((d) => copyFile(sample('talk'), join(d, 'talk.mp4')));
-    await waitFor(events, 'watch.regenerated');
+    const { dir, w, events } = await watchProject(async (d) => {
+      await copyFile(sample('talk'), join(d, 'talk.mp4'));
+      // A render of the project itself (Kdenlive's default name for it) is never taken for an input.
+      await copyFile(sample('scenesA'), join(d, 'autoedit.mp4'));
+    });
+    assert.deepEqual((await waitFor(events, 'watch.regenerated')).media, [join(dir, 'talk.mp4')]);
     await w.whenIdle();
     const before = {
       k: await readFile(join(dir, 'autoedit.kdenlive'), 'utf8'),
