@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import { basename, extname, join, relative, resolve, sep } from 'node:path';
 import { runUserCommand } from '@autoedit/media';
 import type { FSWatcher } from 'chokidar';
@@ -138,6 +138,12 @@ export async function startWatcher(opts: WatchOptions): Promise<Watcher> {
     if (running || timer || loop) return;
     for (const w of idleWaiters.splice(0)) w();
   };
+
+  // A watcher killed (kill -9) while writing leaves its hidden temp files behind; the outputs themselves are
+  // whole (renamed into place). Nobody else writes these names while we hold the lock.
+  for (const f of await readdir(project).catch(() => [] as string[]))
+    if (f.startsWith(`.${OUTPUT_NAME}`) && f.endsWith('.partial'))
+      await rm(join(project, f), { force: true });
 
   // --- the first media list (files still being written join when they settle) ---------------------------
   const { files } = await expandInputs([mediaRoot]);

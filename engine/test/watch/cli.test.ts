@@ -112,4 +112,32 @@ describe('autoedit watch (CLI)', function () {
     assert.ok(!existsSync(join(dir, '.autoedit', 'watch', '.autoedit.lock')), 'the lock is released');
     assert.ok(!existsSync(join(dir, '.autoedit', '.autoedit.lock')));
   });
+
+  it('kill -9 during runs leaves whole outputs, and the next watcher takes over the stale locks', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'autoedit-watch-kill-'));
+    dirs.push(dir);
+    await copyFile(sample('talk'), join(dir, 'talk.mp4'));
+    await new Promise((r) => setTimeout(r, 2100));
+    const first = watchCli([dir, '--skip', 'stt']);
+    await until('the first regeneration', () => first.lines.some((l) => l.type === 'watch.regenerated'));
+    // A rules edit, killed as soon as its run starts.
+    const { writeFile } = await import('node:fs/promises');
+    const from = first.lines.length;
+    await writeFile(
+      join(dir, 'autoedit.rules.json'),
+      JSON.stringify({ manual: { cut: [{ start: 0, end: 5 }] } }),
+    );
+    await until('the run', () => first.lines.slice(from).some((l) => l.type === 'stage.started'));
+    first.child.kill('SIGKILL');
+    await first.exit;
+    for (const f of ['autoedit.kdenlive', 'autoedit.mlt'])
+      assert.match(await readFile(join(dir, f), 'utf8'), /<\/mlt>\s*$/, `${f} is whole`);
+    const second = watchCli([dir, '--skip', 'stt']);
+    await until('the next regeneration', () => second.lines.some((l) => l.type === 'watch.regenerated'));
+    second.child.kill('SIGTERM');
+    assert.equal(await second.exit, 143);
+    // (A temp file in .autoedit/ from the killed run is harmless: nothing reads those names.)
+    assert.deepEqual(await partials(dir, false), [], 'the editor folder is clean');
+    assert.match(await readFile(join(dir, '.autoedit', 'artifacts', 'selection.json'), 'utf8'), /"kept"/);
+  });
 });
