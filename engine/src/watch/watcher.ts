@@ -107,6 +107,15 @@ export async function startWatcher(opts: WatchOptions): Promise<Watcher> {
     body: Omit<Extract<WatchOwnEvent, { type: T }>, 'type' | 'project' | 'time'>,
   ) => emit({ type, project, time: new Date().toISOString(), ...body } as unknown as WatchOwnEvent);
 
+  for (const [dir, what] of [
+    [project, 'project folder'],
+    [mediaRoot, '--media folder'],
+  ] as const) {
+    const st = await stat(dir).catch(() => undefined);
+    if (!st?.isDirectory())
+      throw new UserError(`${dir}: ${st ? 'not a folder' : 'no such folder'}`, `Give an existing ${what}.`);
+  }
+
   // One watcher per project folder: a second one would fight the first over the outputs.
   const watchLock: RunLock = await lockRun(join(runDir, 'watch'), { command: 'autoedit watch' }).catch(
     (e) => {
@@ -117,6 +126,13 @@ export async function startWatcher(opts: WatchOptions): Promise<Watcher> {
       );
     },
   );
+
+  /** A start-up step that may fail (e.g. a read-only folder): the lock is released before the error goes on. */
+  const guard = <T>(p: Promise<T>): Promise<T> =>
+    p.catch(async (e) => {
+      await watchLock.release();
+      throw e;
+    });
 
   // --- state ------------------------------------------------------------------------------------------
   const media = new Set<string>();
@@ -143,24 +159,29 @@ export async function startWatcher(opts: WatchOptions): Promise<Watcher> {
   // whole (renamed into place). Nobody else writes these names while we hold the lock.
   for (const f of await readdir(project).catch(() => [] as string[]))
     if (f.startsWith(`.${OUTPUT_NAME}`) && f.endsWith('.partial'))
-      await rm(join(project, f), { force: true });
+      await rm(join(project, f), { force: true }).catch(() => {});
 
   // --- the first media list (files still being written join when they settle) ---------------------------
-  const { files } = await expandInputs([mediaRoot]);
+  const { files } = await guard(expandInputs([mediaRoot]));
   for (const f of files) {
     if (isHiddenUnder(mediaRoot, f) || isOwnRender(f)) continue;
     if (await settled(f, stableMs)) media.add(f);
   }
-  const schemaFile = await writeRulesSchema(runDir);
+  const schemaFile = await guard(writeRulesSchema(runDir));
   // Created before watching starts, so that our own write is not taken for the user's edit.
   const rulesCreated =
-    !existsSync(rulesFile) && (await readRulesFile(rulesFile, { create: { schemaFile } })).ok;
+    !existsSync(rulesFile) && (await guard(readRulesFile(rulesFile, { create: { schemaFile } }))).ok;
 
+  type Change = { path: string; kind: 'media' | 'rules' | 'config'; event: 'add' | 'change' | 'unlink' };
+  const pending = new Map<string, Change>();
   const schedule = (delay = debounceMs) => {
     if (stopped) return;
     if (timer) clearTimeout(timer);
     timer = setTimeout(() => {
       timer = undefined;
+      // One event per burst: each path once, with its last event.
+      if (pending.size) own('watch.changed', { changes: [...pending.values()] });
+      pending.clear();
       kick();
     }, delay);
   };
@@ -179,7 +200,7 @@ export async function startWatcher(opts: WatchOptions): Promise<Watcher> {
     else media.add(path);
     dirty.media = true;
     dirty.reason = 'media';
-    own('watch.changed', { changes: [{ path, kind: 'media', event }] });
+    pending.set(path, { path, kind: 'media', event });
     // A file the current run is reading changed or went away: its result would be stale, so start over.
     if (running?.mode === 'full' && event !== 'add' && running.inputs.has(path)) running.controller.abort();
     // A rename is an unlink now and an add once the new name has settled: wait for both, so the timeline does
@@ -192,7 +213,7 @@ export async function startWatcher(opts: WatchOptions): Promise<Watcher> {
     if (kind === 'rules') dirty.rules = true;
     else dirty.config = true;
     if (dirty.reason !== 'media') dirty.reason = kind;
-    own('watch.changed', { changes: [{ path, kind, event }] });
+    pending.set(path, { path, kind, event });
     schedule();
   };
 

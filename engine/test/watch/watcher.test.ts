@@ -78,6 +78,7 @@ describe('autoedit watch: the watcher on a real folder', function () {
     const { dir, events } = await watchProject((d) => copyFile(sample('talk'), join(d, 'talk.mp4')));
     const r = await waitFor(events, 'watch.regenerated');
     assert.equal(r.mode, 'full');
+    await assert.rejects(startWatcher({ project: dir, media: join(dir, 'nope') }), /nope: no such folder/);
     // A second watcher on the same folder is refused with a message saying which process watches it.
     await assert.rejects(
       startWatcher({ project: dir, reload: 'none' }),
