@@ -45,10 +45,10 @@ async function until(what: string, f: () => boolean, timeoutMs = 90_000): Promis
   }
 }
 
-async function partials(dir: string): Promise<string[]> {
+/** Temp files left behind: in the project folder only, or under it too. */
+async function partials(dir: string, recursive = true): Promise<string[]> {
   const out: string[] = [];
-  for (const e of await readdir(dir, { recursive: true }))
-    if (String(e).endsWith('.partial')) out.push(String(e));
+  for (const e of await readdir(dir, { recursive })) if (String(e).endsWith('.partial')) out.push(String(e));
   return out;
 }
 
