@@ -63,7 +63,12 @@ export function registerWatch(program: Command): void {
     )
     .argument('[project-folder]', 'the Kdenlive/Shotcut project folder', '.')
     .option('--media <dir>', 'where the media are (default: the project folder, recursively)')
-    .addOption(flags.rules().default(undefined, '<project-folder>/autoedit.rules.json'))
+    .addOption(
+      Object.assign(flags.rules(), {
+        description:
+          'rules file (default: <project-folder>/autoedit.rules.json, created with the defaults when missing)',
+      }),
+    )
     .addOption(flags.reload())
     .addOption(flags.onChange())
     .addOption(flags.stages('--skip', 'comma-separated stages to skip: scenes, vad, stt'))
