@@ -82,9 +82,18 @@ describe('autoedit watch: Kdenlive reloads the regenerated project over D-Bus', 
     for (const d of [home, tmp, project]) await mkdir(d, { recursive: true });
     await copyFile(sample('talk'), join(project, 'talk.mp4'));
     // Its own display, home, config and temp dir (Kdenlive's lock file lives in TMPDIR).
-    const display = `:${100 + (process.pid % 400)}`;
-    xvfb = spawn('Xvfb', [display, '-screen', '0', '1600x900x24', '-nolisten', 'tcp'], { stdio: 'ignore' });
-    await sleep(1000);
+    // Xvfb picks a free display itself and writes its number on fd 3 once it accepts connections.
+    xvfb = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1600x900x24', '-nolisten', 'tcp'], {
+      stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
+    });
+    const display = await new Promise<string>((resolve, reject) => {
+      let got = '';
+      (xvfb!.stdio[3] as NodeJS.ReadableStream).on('data', (d: Buffer) => {
+        got += d.toString();
+        if (got.includes('\n')) resolve(`:${got.trim()}`);
+      });
+      xvfb!.on('exit', (code) => reject(new Error(`Xvfb exited (${code})`)));
+    });
     const env = {
       ...process.env,
       DISPLAY: display,
