@@ -33,7 +33,12 @@ export { ArtifactError, parseArtifact, readArtifact, writeArtifact } from './pro
 // Run folders: layout, artifacts (validated on read), the lock.
 export { ensureRunDirs, RUN_DIRS, type RunLayout, runLayout } from './project/layout.js';
 export { LOCK_FILE, lockRun, type RunLock, RunLockedError, withRunLock } from './project/lock.js';
-export { type WrittenOutput, writeOutput } from './project/outputs.js';
+export {
+  type WhenEdited,
+  type WriteOutputOptions,
+  type WrittenOutput,
+  writeOutput,
+} from './project/outputs.js';
 export { renderSelection } from './render/render.js';
 export { DETECTORS, type DetectorChoice, type DetectorName, detectScenes } from './scenes/detect.js';
 export { detectAll, runScenes, type SceneJob } from './scenes/stage.js';
@@ -44,6 +49,7 @@ export {
   rulesJsonSchema,
   stringifySchema,
   sttServiceJsonSchema,
+  watchEventsJsonSchema,
 } from './schemas/json-schema.js';
 export { loadAnalyses } from './select/load.js';
 export { loadRules } from './select/rules-file.js';
@@ -108,3 +114,14 @@ export {
 // Errors and exit codes.
 export { CancelledError, EXIT, errorInfo, errorMessage, UsageError, UserError } from './util/errors.js';
 export type { Progress } from './util/progress.js';
+// The watcher (`autoedit watch`, the VS Code extension): keeps a project folder's timeline up to date.
+export { kdenliveInstances, type ReloadOutcome, reloadKdenlive } from './watch/kdenlive.js';
+export { describeRulesProblem, type RulesProblem, readRulesFile } from './watch/rules.js';
+export {
+  OUTPUT_NAME,
+  type ReloadMode,
+  STATE_DIR,
+  startWatcher,
+  type Watcher,
+  type WatchOptions,
+} from './watch/watcher.js';

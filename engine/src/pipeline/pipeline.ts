@@ -3,9 +3,10 @@ import { loadConfig } from '../config/load.js';
 import type { ExportFormat } from '../exporters/formats.js';
 import { loadExporters } from '../exporters/load.js';
 import { ingest, loadMediaDb } from '../ingest/ingest.js';
+import { expandInputs } from '../ingest/inputs.js';
 import { ensureRunDirs, type RunLayout, runLayout } from '../project/layout.js';
 import { lockRun, type RunLock } from '../project/lock.js';
-import type { WrittenOutput } from '../project/outputs.js';
+import type { WhenEdited, WriteOutputOptions, WrittenOutput } from '../project/outputs.js';
 import { renderSelection } from '../render/render.js';
 import { runScenes } from '../scenes/stage.js';
 import type { Config } from '../schemas/config.js';
@@ -49,7 +50,16 @@ export interface RunPipelineOptions {
   /** Export formats; default: config `exports` (mlt, kdenlive, srt). */
   exports?: readonly ExportFormat[];
   /** Where outputs go and their base name; default `<runDir>/outputs/<run folder name>.<ext>`. */
-  outputs?: { dir?: string; name?: string };
+  outputs?: {
+    dir?: string;
+    name?: string;
+    /** A hand-edited output: backed up then replaced (default), or left alone with the new one beside it. */
+    whenEdited?: WhenEdited;
+    /** Keep this many replaced versions of each output in `<manifestDir>/history/` (default none). */
+    history?: number;
+    /** Where the record of what AutoEdit wrote (and backups, history) is kept; default the outputs folder. */
+    manifestDir?: string;
+  };
   /** A Whisper model file or folder, before config stt.model_path (the CLI's --model). */
   model?: string;
   /** Speech backend, before config stt_backend (the CLI's --backend): local, or beam (lightning = beam). */
@@ -84,7 +94,7 @@ interface Ctx {
   plan: PipelinePlan;
   rules: Rules;
   cache: boolean;
-  outputs: { dir: string; name: string };
+  outputs: { dir: string; name: string; write: WriteOutputOptions };
   renderTo: string;
   runsVad: boolean;
   record: RunRecord;
@@ -193,7 +203,7 @@ const STAGES: readonly Stage<Ctx>[] = [
         c.outputs.dir,
         c.outputs.name,
         c.layout.artifacts,
-        { signal, subtitles: c.plan.subtitles },
+        { signal, subtitles: c.plan.subtitles, write: c.outputs.write },
       );
       c.record.outputs.push(...r.written);
       return {
@@ -248,7 +258,20 @@ function planStages(o: RunPipelineOptions): { planned: StageName[]; skip: Map<St
 /** What stages that do not run in this run would have handed to those that do. */
 async function loadEarlierResults(c: Ctx, planned: readonly StageName[]): Promise<void> {
   if (!planned.includes('ingest')) {
-    const db = await loadMediaDb(c.layout);
+    let db = await loadMediaDb(c.layout);
+    if (c.inputs) {
+      // The edit is made of the inputs given, in their order, even when the run holds more (a file deleted
+      // from a watched folder stays in media.db.json but leaves the edit).
+      const { files } = await expandInputs(c.inputs);
+      const byOriginal = new Map(db.media.map((m) => [m.original, m] as const));
+      const missing = files.filter((f) => !byOriginal.has(f));
+      if (missing.length)
+        throw new UserError(
+          `${missing[0]} is not analysed in ${c.layout.root} yet`,
+          'Run the whole pipeline with it first.',
+        );
+      db = { ...db, media: files.map((f) => byOriginal.get(f)!) };
+    }
     if (db.media.length === 0)
       throw new UserError(
         `${c.layout.root} holds no media yet`,
@@ -277,7 +300,7 @@ async function contextFor(
 ): Promise<Ctx & { rulesFile?: string }> {
   const explicitRules = opts.rulesFile ?? config.rules;
   const { rules, file } = opts.rules
-    ? { rules: opts.rules, file: undefined }
+    ? { rules: opts.rules, file: opts.rulesFile }
     : await loadRules(
         explicitRules ? resolve(explicitRules) : join(layout.root, 'rules.json'),
         !!explicitRules,
@@ -285,6 +308,11 @@ async function contextFor(
   const outputs = {
     dir: resolve(opts.outputs?.dir ?? layout.outputs),
     name: opts.outputs?.name ?? basename(layout.root),
+    write: {
+      whenEdited: opts.outputs?.whenEdited,
+      history: opts.outputs?.history,
+      manifestDir: opts.outputs?.manifestDir,
+    },
   };
   return {
     layout,

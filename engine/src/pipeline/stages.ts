@@ -7,7 +7,7 @@ import type { AudioConsumer } from '../ingest/ingest.js';
 import { readArtifact, writeArtifact } from '../project/artifacts.js';
 import { cached, cacheKey } from '../project/cache.js';
 import { perSourceArtifact, type RunLayout } from '../project/layout.js';
-import { type WrittenOutput, writeOutput } from '../project/outputs.js';
+import { type WriteOutputOptions, type WrittenOutput, writeOutput } from '../project/outputs.js';
 import type { MediaDb } from '../schemas/media-db.js';
 import type { Rules } from '../schemas/rules.js';
 import { type Selection, SelectionSchema } from '../schemas/selection.js';
@@ -112,7 +112,7 @@ export async function runExport(
   outDir: string,
   name: string,
   artifactsDir?: string,
-  opts: { signal?: AbortSignal; subtitles?: SubtitleStyle } = {},
+  opts: { signal?: AbortSignal; subtitles?: SubtitleStyle; write?: WriteOutputOptions } = {},
 ): Promise<{ written: WrittenOutput[]; skipped: { format: string; why: string }[] }> {
   const { EXPORTERS } = await loadExporters();
   const timeline = timelineFromSelection(sel, name);
@@ -127,7 +127,7 @@ export async function runExport(
     }
     const content = ex.write(timeline, { transcripts, subtitles: opts.subtitles });
     throwIfCancelled(opts.signal);
-    written.push({ ...(await writeOutput(outDir, `${name}${ex.ext}`, content)), format: f });
+    written.push({ ...(await writeOutput(outDir, `${name}${ex.ext}`, content, opts.write)), format: f });
   }
   return { written, skipped };
 }
