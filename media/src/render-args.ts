@@ -49,7 +49,11 @@ export function renderArgs(spec: RenderSpec): string[] {
     if (inp.hasVideo) {
       // Rate conversion happens once, before the split: per-segment fps filters pad frames at every segment end.
       const rate = sameRational(inp.fps, fps) ? '' : `,fps=${fps.num}/${fps.den}`;
-      const norm = `setpts=PTS-STARTPTS${rate},scale=${spec.width}:${spec.height},setsar=${spec.sar.num}/${spec.sar.den},format=yuv420p`;
+      // ffmpeg has already applied the input's rotation (autorotate); a picture of another shape is fitted
+      // inside the frame and centred (letterbox/pillarbox, as melt does), never stretched.
+      const { width: w, height: h } = spec;
+      const fit = `scale=${w}:${h}:force_original_aspect_ratio=decrease:force_divisible_by=2,pad=${w}:${h}:-1:-1`;
+      const norm = `setpts=PTS-STARTPTS${rate},${fit},setsar=${spec.sar.num}/${spec.sar.den},format=yuv420p`;
       graph.push(`[${i}:v:0]${norm},split=${k}${vNames.map((n) => `[${n}]`).join('')}`);
     }
     if (inp.hasAudio) {

@@ -16,6 +16,7 @@ import { loadAnalyses } from '../select/load.js';
 import { select } from '../select/select.js';
 import { type DetectSpeechOptions, detectSpeech, speechDetector, vadParams } from '../speech/vad-stage.js';
 import { timelineFromSelection } from '../timeline/from-selection.js';
+import type { ProfileChoice } from '../timeline/profile.js';
 import { throwIfCancelled } from '../util/errors.js';
 
 const vadKey = (hash: string, choice: DetectSpeechOptions) =>
@@ -111,10 +112,10 @@ export async function runExport(
   outDir: string,
   name: string,
   artifactsDir?: string,
-  opts: { signal?: AbortSignal } = {},
+  opts: { signal?: AbortSignal; profile?: ProfileChoice } = {},
 ): Promise<{ written: WrittenOutput[]; skipped: { format: string; why: string }[] }> {
   const { EXPORTERS } = await loadExporters();
-  const timeline = timelineFromSelection(sel, name);
+  const timeline = timelineFromSelection(sel, name, { profile: opts.profile });
   const transcripts = await transcriptsFor(sel, artifactsDir);
   const written: WrittenOutput[] = [];
   const skipped: { format: string; why: string }[] = [];
