@@ -207,6 +207,7 @@ const STAGES: readonly Stage<Ctx>[] = [
             .filter((w) => w.backup)
             .map((w) => `${w.path} had been edited by hand: the previous version is kept as ${w.backup}`),
           ...r.skipped.map((s) => `${s.format} not written: ${s.why}`),
+          ...r.warnings,
         ],
       };
     },

@@ -113,12 +113,18 @@ export async function runExport(
   name: string,
   artifactsDir?: string,
   opts: { signal?: AbortSignal; profile?: ProfileChoice } = {},
-): Promise<{ written: WrittenOutput[]; skipped: { format: string; why: string }[] }> {
-  const { EXPORTERS } = await loadExporters();
+): Promise<{
+  written: WrittenOutput[];
+  skipped: { format: string; why: string }[];
+  /** What a written format could not express (e.g. an EDL's single frame rate). */
+  warnings: string[];
+}> {
+  const { EXPORTERS, exportCaveats } = await loadExporters();
   const timeline = timelineFromSelection(sel, name, { profile: opts.profile });
   const transcripts = await transcriptsFor(sel, artifactsDir);
   const written: WrittenOutput[] = [];
   const skipped: { format: string; why: string }[] = [];
+  const warnings: string[] = [];
   for (const f of formats) {
     const ex = EXPORTERS[f];
     if ('needsTranscript' in ex && transcripts.size === 0) {
@@ -128,8 +134,9 @@ export async function runExport(
     const content = ex.write(timeline, { transcripts });
     throwIfCancelled(opts.signal);
     written.push({ ...(await writeOutput(outDir, `${name}${ex.ext}`, content)), format: f });
+    warnings.push(...exportCaveats(f, timeline));
   }
-  return { written, skipped };
+  return { written, skipped, warnings };
 }
 
 export async function readSelection(file: string): Promise<Selection> {

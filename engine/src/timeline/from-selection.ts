@@ -37,6 +37,8 @@ export function timelineFromSelection(
     audioChannels: s.audioChannels,
     fps: s.fps,
     frames: Math.max(1, s.frameCount),
+    width: s.hasVideo ? s.width : undefined,
+    height: s.hasVideo ? s.height : undefined,
   }));
   const idOf = new Map(sel.sources.map((s, i) => [s.source, `m${i}`] as const));
   const clips: TimelineClip[] = [];

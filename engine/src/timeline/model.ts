@@ -18,6 +18,9 @@ export const TimelineMediaSchema = z.object({
   /** The source's own frame rate and length in its frames: where a format can say it, it does (FCPXML, OTIO). */
   fps: RationalSchema,
   frames: z.number().int().positive(),
+  /** Displayed picture size of a video source (after rotation), for formats that describe each source. */
+  width: z.number().int().positive().optional(),
+  height: z.number().int().positive().optional(),
 });
 export type TimelineMedia = z.infer<typeof TimelineMediaSchema>;
 

@@ -65,12 +65,13 @@ export function registerExport(program: Command): void {
               artifactsOf(selection),
               { signal: ctx.signal, profile: f.profile ?? profileFromConfig(config.profile) },
             );
-            ctx.result({ ok: true, written: r.written, skipped: r.skipped });
+            ctx.result({ ok: true, written: r.written, skipped: r.skipped, warnings: r.warnings });
             for (const w of r.written)
               ctx.say(
                 `Wrote ${w.path}${w.backup ? ` (hand-edited previous version kept as ${w.backup})` : ''}`,
               );
             for (const s of r.skipped) ctx.say(`Skipped ${s.format}: ${s.why}`);
+            for (const w of r.warnings) ctx.say(`Note: ${w}`);
             return 0;
           });
         },
