@@ -21,6 +21,9 @@ export async function renderSelection(
     fps: s.fps,
     hasVideo: s.hasVideo,
     hasAudio: s.hasAudio,
+    width: s.width,
+    height: s.height,
+    sar: s.sar,
   }));
   const segments = sel.kept.map((k) => ({
     input: sel.sources.findIndex((s) => s.source === k.source),

@@ -195,6 +195,120 @@ describe('portrait video and mixed frame rates (real ffmpeg and melt)', function
     assert.ok(top[0]! > bottom[0]! && bottom[2]! > top[2]!, 'still red over blue');
   });
 
+  it('a 29.97 fps clip on a 25 fps timeline keeps its own rate in FCPXML and OTIO; the EDL says it cannot', async () => {
+    const make = async (name: string, rate: string, frames: number) => {
+      const file = join(dir, name);
+      await run('ffmpeg', [
+        '-nostdin',
+        '-v',
+        'error',
+        '-y',
+        '-f',
+        'lavfi',
+        '-i',
+        `testsrc2=s=320x240:r=${rate}`,
+        '-f',
+        'lavfi',
+        '-i',
+        'sine=f=440:r=48000:d=30',
+        '-frames:v',
+        String(frames),
+        '-c:v',
+        'libx264',
+        '-preset',
+        'ultrafast',
+        '-threads',
+        '1',
+        '-c:a',
+        'aac',
+        '-shortest',
+        file,
+      ]);
+      return file;
+    };
+    const a = await make('pal.mp4', '25', 50);
+    const b = await make('ntsc.mp4', '30000/1001', 599);
+    const runDir = join(dir, 'run-rates');
+    const ing = await ingest([a, b], { runDir });
+    const [pal, ntsc] = ing.items.map((i) => selectionSource(runDir, i.entry)) as [
+      Selection['sources'][number],
+      Selection['sources'][number],
+    ];
+    assert.deepEqual(ntsc.fps, { num: 30000, den: 1001 });
+    assert.equal(ntsc.frameCount, 599);
+    const sel = selection([
+      [pal, 0, 50],
+      [ntsc, 30, 120],
+      [ntsc, 0, 599],
+    ]);
+    const r = await runExport(sel, ['edl', 'fcpxml', 'otio'], join(dir, 'out-rates'), 'rates');
+    const file = (ext: string) => join(dir, 'out-rates', `rates.${ext}`);
+
+    // FCPXML: the NTSC asset has its own 1001/30000s format and lasts 599 of its frames (19.987 s).
+    const x = xml(file('fcpxml')).fcpxml;
+    const formats = [].concat(x.resources.format) as Record<string, string>[];
+    const assets = [].concat(x.resources.asset) as Record<string, string>[];
+    const seconds = (t: string) => {
+      const [n, d] = t.replace(/s$/, '').split('/').map(Number) as [number, number | undefined];
+      return n / (d ?? 1);
+    };
+    const formatOf = (asset: Record<string, string>) => formats.find((f) => f.id === asset.format)!;
+    const ntscAsset = assets.find((x) => x.name === 'ntsc.mp4')!;
+    const palAsset = assets.find((x) => x.name === 'pal.mp4')!;
+    assert.equal(formatOf(ntscAsset).frameDuration, '1001/30000s');
+    assert.equal(formatOf(palAsset).frameDuration, '1/25s');
+    assert.equal(ntscAsset.duration, '599599/30000s');
+    assert.equal(seconds(ntscAsset.duration!).toFixed(3), '19.987');
+    assert.equal(x.library.event.project.sequence.format, 'r1');
+    assert.equal(formats.find((f) => f.id === 'r1')!.frameDuration, '1/25s');
+    const clips = [].concat(x.library.event.project.sequence.spine['asset-clip']) as Record<string, string>[];
+    // Clip starts are source frames at the source rate; offsets and durations are on the 25 fps timeline.
+    assert.deepEqual(
+      clips.map((c) => [c.start, c.offset, c.duration]),
+      [
+        ['0s', '0s', '50/25s'],
+        ['30030/30000s', '50/25s', '75/25s'],
+        ['0s', '125/25s', '500/25s'],
+      ],
+    );
+
+    // OTIO: the NTSC clips' source ranges are frames 30–120 and 0–599 at 29.97.
+    const o = JSON.parse(readFileSync(file('otio'), 'utf8'));
+    const v = o.tracks.children[0].children.filter(
+      (c: { OTIO_SCHEMA: string }) => c.OTIO_SCHEMA === 'Clip.2',
+    );
+    assert.deepEqual(
+      v.map(
+        (c: {
+          source_range: { start_time: { value: number; rate: number }; duration: { value: number } };
+        }) => [
+          c.source_range.start_time.value,
+          c.source_range.duration.value,
+          +c.source_range.start_time.rate.toFixed(5),
+        ],
+      ),
+      [
+        [0, 50, 25],
+        [30, 90, 29.97003],
+        [0, 599, 29.97003],
+      ],
+    );
+    assert.equal(v[1].media_references.DEFAULT_MEDIA.available_range.duration.value, 599);
+
+    // EDL: one rate for every timecode (25 fps, same times), the source's own timecodes in a comment, a warning.
+    const edl = readFileSync(file('edl'), 'utf8');
+    assert.match(edl, /^002 {2}AX02 +AA\/V +C +00:00:01:00 00:00:04:00 00:00:02:00 00:00:05:00$/m);
+    assert.match(edl, /^\* SOURCE RATE: 29\.97 FPS; SOURCE TC AT THAT RATE 00:00:01:00 00:00:04:00 /m);
+    assert.match(edl, /^\* SOURCE RATE: 29\.97 FPS; SOURCE TC AT THAT RATE 00:00:00:00 00:00:19:29 /m);
+    assert.equal(r.warnings.length, 1, r.warnings.join('\n'));
+    assert.match(r.warnings[0]!, /ntsc\.mp4 is 29\.97 fps on a 25 fps timeline; CMX 3600 has one rate/);
+
+    // A single-rate edit: nothing to say.
+    const same = await runExport(selection([[ntsc, 0, 90]]), ['edl'], join(dir, 'out-same'), 'same');
+    assert.deepEqual(same.warnings, []);
+    assert.doesNotMatch(readFileSync(same.written[0]!.path, 'utf8'), /SOURCE RATE/);
+  });
+
   it('parses profile choices and refuses nonsense', () => {
     assert.deepEqual(parseProfile('1080x1920@29.97'), {
       width: 1080,
