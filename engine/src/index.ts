@@ -111,6 +111,12 @@ export {
   type TimelineMedia,
   TimelineSchema,
 } from './timeline/model.js';
+export {
+  chooseProfile,
+  type ProfileChoice,
+  type ProjectProfile,
+  parseProfile,
+} from './timeline/profile.js';
 // Errors and exit codes.
 export { CancelledError, EXIT, errorInfo, errorMessage, UsageError, UserError } from './util/errors.js';
 export type { Progress } from './util/progress.js';

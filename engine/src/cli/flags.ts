@@ -1,6 +1,7 @@
 import { InvalidArgumentError, Option } from 'commander';
 import { EXPORT_FORMATS, type ExportFormat } from '../exporters/formats.js';
 import { PIPELINE_STAGES, type StageName } from '../schemas/events.js';
+import { type ProfileChoice, parseProfile } from '../timeline/profile.js';
 
 /**
  * Every option that more than one command takes, defined once: a short flag means the same thing in every
@@ -122,6 +123,18 @@ export const flags = {
       '--on-change <command>',
       'run this program after each regeneration (quoted words, no shell; AUTOEDIT_OUTPUTS lists the files)',
     ).argParser(argvArg),
+  profile: () =>
+    new Option(
+      '--profile <WxH[@fps]>',
+      'project size and/or rate, e.g. 1080x1920@30 or @25 (default: config profile, else the first video clip as shown)',
+    ).argParser((value: string): ProfileChoice => {
+      const p = parseProfile(value);
+      if (!p)
+        throw new InvalidArgumentError(
+          'expected WxH (even numbers), WxH@fps or @fps, e.g. 1080x1920@30 or @29.97.',
+        );
+      return p;
+    }),
   wait: () =>
     new Option(
       '--wait [seconds]',

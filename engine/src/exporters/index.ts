@@ -1,6 +1,6 @@
 import type { Transcript } from '../schemas/transcript.js';
 import type { Timeline } from '../timeline/model.js';
-import { toEdl } from './edl.js';
+import { edlCaveats, toEdl } from './edl.js';
 import { toFcpxml } from './fcpxml.js';
 import { type ExportFormat, FORMATS } from './formats.js';
 import { toKdenlive } from './kdenlive.js';
@@ -28,6 +28,10 @@ const WRITERS: Record<ExportFormat, Writer> = {
   srt: (t, x) => toSrt(retimedCues(t, x.transcripts, x.subtitles)),
   vtt: (t, x) => toVtt(retimedCues(t, x.transcripts, x.subtitles)),
 };
+
+/** What a format cannot express about a timeline (said as warnings, never silently dropped). */
+const CAVEATS: Partial<Record<ExportFormat, (t: Timeline) => string[]>> = { edl: edlCaveats };
+export const exportCaveats = (format: ExportFormat, t: Timeline): string[] => CAVEATS[format]?.(t) ?? [];
 
 /** Every export format, chosen in one place. Each is a pure function of the timeline. */
 export const EXPORTERS = Object.fromEntries(

@@ -17,6 +17,7 @@ import type { Selection } from '../schemas/selection.js';
 import { loadRules } from '../select/rules-file.js';
 import { skippedRuleLines } from '../select/select.js';
 import { runStt } from '../speech/stage.js';
+import type { ProfileChoice } from '../timeline/profile.js';
 import { errorInfo, UsageError, UserError } from '../util/errors.js';
 import { fileLogger } from '../util/log.js';
 import { type PipelinePlan, planFromConfig } from './assemble.js';
@@ -49,6 +50,8 @@ export interface RunPipelineOptions {
   render?: boolean | string;
   /** Export formats; default: config `exports` (mlt, kdenlive, srt). */
   exports?: readonly ExportFormat[];
+  /** Project size and/or rate, before config `profile`; default: the first video clip's (see chooseProfile). */
+  profile?: ProfileChoice;
   /** Where outputs go and their base name; default `<runDir>/outputs/<run folder name>.<ext>`. */
   outputs?: {
     dir?: string;
@@ -203,7 +206,7 @@ const STAGES: readonly Stage<Ctx>[] = [
         c.outputs.dir,
         c.outputs.name,
         c.layout.artifacts,
-        { signal, subtitles: c.plan.subtitles, write: c.outputs.write },
+        { signal, subtitles: c.plan.subtitles, write: c.outputs.write, profile: c.plan.profile },
       );
       c.record.outputs.push(...r.written);
       return {
@@ -215,6 +218,7 @@ const STAGES: readonly Stage<Ctx>[] = [
             .filter((w) => w.backup)
             .map((w) => `${w.path} had been edited by hand: the previous version is kept as ${w.backup}`),
           ...r.skipped.map((s) => `${s.format} not written: ${s.why}`),
+          ...r.warnings,
         ],
       };
     },
@@ -223,7 +227,7 @@ const STAGES: readonly Stage<Ctx>[] = [
     name: 'render',
     async run(c, { signal }) {
       const out = c.renderTo;
-      const r = await renderSelection(c.selection!, out, { signal });
+      const r = await renderSelection(c.selection!, out, { signal, profile: c.plan.profile });
       c.record.outputs.push({ path: out, format: 'render' });
       return { summary: `${out} (${secs(r.seconds)})`, outputs: [out], cached: false };
     },
@@ -357,7 +361,12 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<PipelineRes
     const { planned, skip } = planStages(opts);
     const config = opts.config ?? loadConfig({ projectDir: layout.root }).config;
     // Before the lock: a configuration that cannot work fails without touching the run folder.
-    const plan = planFromConfig(config, { model: opts.model, exports: opts.exports, backend: opts.backend });
+    const plan = planFromConfig(config, {
+      model: opts.model,
+      exports: opts.exports,
+      backend: opts.backend,
+      profile: opts.profile,
+    });
     lock = await lockRun(layout.root, {
       command: opts.command ?? 'autoedit pipeline',
       waitMs: opts.lockWaitMs,

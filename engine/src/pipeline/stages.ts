@@ -17,6 +17,7 @@ import { loadAnalyses } from '../select/load.js';
 import { select } from '../select/select.js';
 import { type DetectSpeechOptions, detectSpeech, speechDetector, vadParams } from '../speech/vad-stage.js';
 import { timelineFromSelection } from '../timeline/from-selection.js';
+import type { ProfileChoice } from '../timeline/profile.js';
 import { throwIfCancelled } from '../util/errors.js';
 
 const vadKey = (hash: string, choice: DetectSpeechOptions) =>
@@ -112,13 +113,24 @@ export async function runExport(
   outDir: string,
   name: string,
   artifactsDir?: string,
-  opts: { signal?: AbortSignal; subtitles?: SubtitleStyle; write?: WriteOutputOptions } = {},
-): Promise<{ written: WrittenOutput[]; skipped: { format: string; why: string }[] }> {
-  const { EXPORTERS } = await loadExporters();
-  const timeline = timelineFromSelection(sel, name);
+  opts: {
+    signal?: AbortSignal;
+    subtitles?: SubtitleStyle;
+    write?: WriteOutputOptions;
+    profile?: ProfileChoice;
+  } = {},
+): Promise<{
+  written: WrittenOutput[];
+  skipped: { format: string; why: string }[];
+  /** What a written format could not express (e.g. an EDL's single frame rate). */
+  warnings: string[];
+}> {
+  const { EXPORTERS, exportCaveats } = await loadExporters();
+  const timeline = timelineFromSelection(sel, name, { profile: opts.profile });
   const transcripts = await transcriptsFor(sel, artifactsDir);
   const written: WrittenOutput[] = [];
   const skipped: { format: string; why: string }[] = [];
+  const warnings: string[] = [];
   for (const f of formats) {
     const ex = EXPORTERS[f];
     if ('needsTranscript' in ex && transcripts.size === 0) {
@@ -128,8 +140,9 @@ export async function runExport(
     const content = ex.write(timeline, { transcripts, subtitles: opts.subtitles });
     throwIfCancelled(opts.signal);
     written.push({ ...(await writeOutput(outDir, `${name}${ex.ext}`, content, opts.write)), format: f });
+    warnings.push(...exportCaveats(f, timeline));
   }
-  return { written, skipped };
+  return { written, skipped, warnings };
 }
 
 export async function readSelection(file: string): Promise<Selection> {

@@ -207,6 +207,16 @@ export const ConfigSchema = z
       max_cps: 17,
       min_gap: 0.08,
     }),
+    profile: z
+      .string()
+      .regex(
+        /^(?:\d{2,5}x\d{2,5})?(?:@(?:\d+|\d+\.\d+|\d+\/\d+))?$/,
+        'expected WxH, WxH@fps or @fps, e.g. 1080x1920@30',
+      )
+      .optional()
+      .describe(
+        'Project size and/or rate, e.g. 1920x1080@25 or 1080x1920 or @29.97; default: the first video clip (as shown, after rotation)',
+      ),
     exports: z
       .array(z.enum(EXPORT_FORMATS as [ExportFormat, ...ExportFormat[]]))
       .default(['mlt', 'kdenlive', 'srt'])

@@ -20,9 +20,12 @@ export type SelectedRange = z.infer<typeof SelectedRangeSchema>;
 export const SelectionSourceSchema = z.object({
   source: z.string().min(1),
   fps: RationalSchema,
+  /** Displayed size and pixel aspect: after the stream's rotation (a portrait phone clip is 1080x1920). */
   width: z.number().int().positive().optional(),
   height: z.number().int().positive().optional(),
   sar: RationalSchema.optional(),
+  /** Clockwise rotation players apply to the stored picture (0, 90, 180, 270); melt and ffmpeg apply it too. */
+  rotation: z.number().int().optional(),
   duration: Seconds,
   frameCount: z.number().int().nonnegative(),
   hasVideo: z.boolean(),

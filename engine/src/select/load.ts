@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { mainVideo, secondsToFrame } from '@autoedit/media';
+import { displaySize, mainVideo, secondsToFrame } from '@autoedit/media';
 import type { z } from 'zod';
 import { readArtifact } from '../project/artifacts.js';
 import { runLayout } from '../project/layout.js';
@@ -19,12 +19,15 @@ export function selectionSource(runRoot: string, e: MediaEntry): SelectionSource
   const a = e.probe.audio[0];
   // Audio-only sources still live on a frame grid: 25 fps is what Kdenlive/Shotcut assume by default.
   const fps = v?.fps ?? { num: 25, den: 1 };
+  // Exporters and the render need the picture as shown, not as stored (portrait phone clips).
+  const shown = v && displaySize(v);
   return {
     source: join(runRoot, e.raw),
     fps,
-    width: v?.width,
-    height: v?.height,
-    sar: v?.sar,
+    width: shown?.width,
+    height: shown?.height,
+    sar: shown?.sar,
+    rotation: v?.rotation || undefined,
     duration: e.probe.duration,
     frameCount: Math.max(1, secondsToFrame(e.probe.duration, fps)),
     hasVideo: !!v,
