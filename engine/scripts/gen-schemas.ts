@@ -7,6 +7,7 @@ import {
   rulesJsonSchema,
   stringifySchema,
   sttServiceJsonSchema,
+  watchEventsJsonSchema,
 } from '../src/schemas/json-schema.js';
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -14,6 +15,7 @@ for (const [file, schema] of [
   ['rules.schema.json', rulesJsonSchema()],
   ['events.schema.json', eventsJsonSchema()],
   ['stt-service.schema.json', sttServiceJsonSchema()],
+  ['watch-events.schema.json', watchEventsJsonSchema()],
 ] as const) {
   writeFileSync(join(dir, file), stringifySchema(schema));
   console.log(`wrote ${join(dir, file)}`);

@@ -13,6 +13,7 @@ export type { BackendKind, CallOptions, Detector, Diarizer, Embedder, Frame } fr
 export { type LoadConfigOptions, type LoadedConfig, loadConfig, redact } from './config/load.js';
 export { EXPORT_FORMATS, type ExportFormat, FORMATS, isExportFormat } from './exporters/formats.js';
 export { loadExporters } from './exporters/load.js';
+export type { Cue, SubtitleStyle } from './exporters/subtitles.js';
 // Each stage on its own.
 export { type IngestOptions, type IngestResult, ingest, loadMediaDb } from './ingest/ingest.js';
 export { expandInputs, MEDIA_EXTENSIONS } from './ingest/inputs.js';
@@ -23,6 +24,7 @@ export {
   type PlanOverrides,
   planFromConfig,
   type SpeechPlan,
+  subtitleStyle,
 } from './pipeline/assemble.js';
 export { type EventListener, newRunId } from './pipeline/events.js';
 export { type PipelineResult, type RunPipelineOptions, runPipeline } from './pipeline/pipeline.js';
@@ -31,7 +33,12 @@ export { ArtifactError, parseArtifact, readArtifact, writeArtifact } from './pro
 // Run folders: layout, artifacts (validated on read), the lock.
 export { ensureRunDirs, RUN_DIRS, type RunLayout, runLayout } from './project/layout.js';
 export { LOCK_FILE, lockRun, type RunLock, RunLockedError, withRunLock } from './project/lock.js';
-export { type WrittenOutput, writeOutput } from './project/outputs.js';
+export {
+  type WhenEdited,
+  type WriteOutputOptions,
+  type WrittenOutput,
+  writeOutput,
+} from './project/outputs.js';
 export { renderSelection } from './render/render.js';
 export { DETECTORS, type DetectorChoice, type DetectorName, detectScenes } from './scenes/detect.js';
 export { detectAll, runScenes, type SceneJob } from './scenes/stage.js';
@@ -42,6 +49,7 @@ export {
   rulesJsonSchema,
   stringifySchema,
   sttServiceJsonSchema,
+  watchEventsJsonSchema,
 } from './schemas/json-schema.js';
 export { loadAnalyses } from './select/load.js';
 export { loadRules } from './select/rules-file.js';
@@ -103,6 +111,23 @@ export {
   type TimelineMedia,
   TimelineSchema,
 } from './timeline/model.js';
+export {
+  chooseProfile,
+  type ProfileChoice,
+  type ProjectProfile,
+  parseProfile,
+} from './timeline/profile.js';
 // Errors and exit codes.
 export { CancelledError, EXIT, errorInfo, errorMessage, UsageError, UserError } from './util/errors.js';
 export type { Progress } from './util/progress.js';
+// The watcher (`autoedit watch`, the VS Code extension): keeps a project folder's timeline up to date.
+export { kdenliveInstances, type ReloadOutcome, reloadKdenlive } from './watch/kdenlive.js';
+export { describeRulesProblem, type RulesProblem, readRulesFile } from './watch/rules.js';
+export {
+  OUTPUT_NAME,
+  type ReloadMode,
+  STATE_DIR,
+  startWatcher,
+  type Watcher,
+  type WatchOptions,
+} from './watch/watcher.js';

@@ -11,6 +11,25 @@ export function tempPathFor(target: string): string {
   return join(dirname(target), `.ae-${process.pid.toString(36)}-${randomBytes(5).toString('hex')}.partial`);
 }
 
+const TEMP_NAME = /^\.ae-([0-9a-z]+)-[0-9a-f]{10}\.partial$/;
+
+/**
+ * Whether `name` is a temp file of tempPathFor whose process is gone (killed mid-write): a leftover that is
+ * safe to delete. A live process's temp file (another AutoEdit writing beside us) is not.
+ */
+export function isStaleTempName(name: string): boolean {
+  const m = TEMP_NAME.exec(name);
+  if (!m) return false;
+  const pid = Number.parseInt(m[1]!, 36);
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
 /**
  * Produce `target` through `make(tempPath)`, then rename into place. On failure the temp file is removed,
  * so readers never see a half-written file.

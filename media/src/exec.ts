@@ -57,6 +57,29 @@ export async function run(tool: Tool, args: readonly string[], opts: RunOptions 
 }
 
 /**
+ * Run a program the user named (e.g. the watcher's `--on-change`), as an argument array: no shell. Resolves
+ * with its exit code and the tail of what it printed (a program that cannot start rejects).
+ */
+export async function runUserCommand(
+  argv: readonly string[],
+  opts: RunOptions = {},
+): Promise<{ exitCode: number; output: string }> {
+  const [file, ...args] = argv;
+  if (!file) throw new Error('empty command');
+  const r = await execa(file, args, {
+    cancelSignal: opts.signal,
+    timeout: opts.timeoutMs,
+    cwd: opts.cwd,
+    env: opts.env,
+    stdin: 'ignore',
+    all: true,
+    reject: false,
+  });
+  if (r.exitCode === undefined) throw new Error(`${file}: ${r.shortMessage}`);
+  return { exitCode: r.exitCode, output: stderrTail(String(r.all ?? '')) };
+}
+
+/**
  * Start a tool whose stdout is consumed as a binary stream (decoded frames or PCM). The caller reads
  * `child.stdout` and must await `child` (wrapped by `finished`) to learn about failures.
  */

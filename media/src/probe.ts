@@ -179,6 +179,19 @@ export async function probe(file: string, opts: { signal?: AbortSignal } = {}): 
   return parseProbe(file, JSON.parse(stdout) as RawProbe);
 }
 
+/**
+ * The picture as players show it: a stream stored landscape with a 90° or 270° rotation (a phone held
+ * upright) is displayed portrait, so width and height swap, and so do the pixel aspect's terms.
+ */
+export function displaySize(v: Pick<VideoStream, 'width' | 'height' | 'sar' | 'rotation'>): {
+  width: number;
+  height: number;
+  sar: Rational;
+} {
+  if (v.rotation % 180 !== 90) return { width: v.width, height: v.height, sar: v.sar };
+  return { width: v.height, height: v.width, sar: { num: v.sar.den, den: v.sar.num } };
+}
+
 /** The stream a video pipeline should use: first real video (not cover art). */
 export const mainVideo = (p: Probe): VideoStream | undefined => p.video.find((v) => !v.attachedPic);
 

@@ -11,6 +11,10 @@ export interface RenderInput {
    * to add to each stream's timestamps after the seek (seek + file start time - stream start time).
    */
   seek?: { seconds: number; videoOffset: number; audioOffset: number };
+  /** Displayed picture size and pixel aspect (after rotation), when known: same as the output = no fitting. */
+  width?: number;
+  height?: number;
+  sar?: Rational;
 }
 
 export interface RenderSegment {
@@ -41,6 +45,25 @@ export interface RenderSpec {
   preset?: string;
 }
 
+/**
+ * Filters that bring an input's picture to the output frame. ffmpeg has already applied the input's
+ * rotation (autorotate). A picture of the output's size and pixel aspect is only scaled (a no-op); any other
+ * is fitted inside the frame by its displayed shape and centred (letterbox/pillarbox, as melt does), never
+ * stretched: through square pixels, into the frame's displayed size, then to the frame's pixel aspect.
+ */
+function fitPicture(inp: RenderInput, spec: Pick<RenderSpec, 'width' | 'height' | 'sar'>): string {
+  const { width: w, height: h, sar } = spec;
+  if (inp.width === w && inp.height === h && inp.sar && sameRational(inp.sar, sar)) return `scale=${w}:${h}`;
+  const boxW = 2 * Math.round((w * sar.num) / sar.den / 2);
+  return [
+    'scale=trunc(iw*sar/2)*2:ih',
+    'setsar=1',
+    `scale=${boxW}:${h}:force_original_aspect_ratio=decrease:force_divisible_by=2`,
+    `pad=${boxW}:${h}:-1:-1`,
+    ...(boxW === w ? [] : [`scale=${w}:${h}`]),
+  ].join(',');
+}
+
 const t = (frames: number, fps: Rational) => ((frames * fps.den) / fps.num).toFixed(6);
 
 /**
@@ -63,7 +86,7 @@ export function renderGraph(spec: Omit<RenderSpec, 'output'>): string {
       // Rate conversion happens once, before the split: per-segment fps filters pad frames at every segment end.
       const rate = sameRational(inp.fps, fps) ? '' : `,fps=${fps.num}/${fps.den}`;
       const zero = inp.seek ? `PTS+${inp.seek.videoOffset.toFixed(6)}/TB` : 'PTS-STARTPTS';
-      const norm = `setpts=${zero}${rate},scale=${spec.width}:${spec.height},setsar=${spec.sar.num}/${spec.sar.den},format=yuv420p`;
+      const norm = `setpts=${zero}${rate},${fitPicture(inp, spec)},setsar=${spec.sar.num}/${spec.sar.den},format=yuv420p`;
       graph.push(`[${i}:v:0]${norm},split=${k}${vNames.map((n) => `[${n}]`).join('')}`);
     }
     if (inp.hasAudio) {

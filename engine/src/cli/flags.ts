@@ -2,6 +2,7 @@ import { InvalidArgumentError, Option } from 'commander';
 import { EXPORT_FORMATS, type ExportFormat } from '../exporters/formats.js';
 import { outputBaseName } from '../project/names.js';
 import { PIPELINE_STAGES, type StageName } from '../schemas/events.js';
+import { type ProfileChoice, parseProfile } from '../timeline/profile.js';
 import type { UsageError } from '../util/errors.js';
 
 /**
@@ -52,6 +53,35 @@ export function listArg<T extends string>(allowed: readonly T[]) {
   };
 }
 
+/**
+ * A command line as an argument array, split like a shell would split words (single and double quotes,
+ * backslash escapes) but never run through a shell: no variables, globs or pipes.
+ */
+export function argvArg(value: string): string[] {
+  const out: string[] = [];
+  let word: string | undefined;
+  let quote: '"' | "'" | undefined;
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i]!;
+    if (quote) {
+      if (c === quote) quote = undefined;
+      else if (c === '\\' && quote === '"' && i + 1 < value.length) word = (word ?? '') + value[++i];
+      else word = (word ?? '') + c;
+    } else if (c === '"' || c === "'") {
+      quote = c;
+      word ??= '';
+    } else if (c === '\\' && i + 1 < value.length) word = (word ?? '') + value[++i];
+    else if (/\s/.test(c)) {
+      if (word !== undefined) out.push(word);
+      word = undefined;
+    } else word = (word ?? '') + c;
+  }
+  if (quote) throw new InvalidArgumentError(`unterminated ${quote} quote.`);
+  if (word !== undefined) out.push(word);
+  if (out.length === 0) throw new InvalidArgumentError('expected a command.');
+  return out;
+}
+
 export const flags = {
   output: (what: string, arg: 'file' | 'dir' = 'file') => new Option(`-o, --output <${arg}>`, what),
   model: () =>
@@ -92,6 +122,28 @@ export const flags = {
       'beam',
       'lightning',
     ]),
+  reload: () =>
+    new Option(
+      '--reload <editor>',
+      'after each regeneration ask this editor to reload the project (default: Kdenlive, when it has the file open)',
+    ).choices(['kdenlive', 'none']),
+  onChange: () =>
+    new Option(
+      '--on-change <command>',
+      'run this program after each regeneration (quoted words, no shell; AUTOEDIT_OUTPUTS lists the files)',
+    ).argParser(argvArg),
+  profile: () =>
+    new Option(
+      '--profile <WxH[@fps]>',
+      'project size and/or rate, e.g. 1080x1920@30 or @25 (default: config profile, else the first video clip as shown)',
+    ).argParser((value: string): ProfileChoice => {
+      const p = parseProfile(value);
+      if (!p)
+        throw new InvalidArgumentError(
+          'expected WxH (even numbers), WxH@fps or @fps, e.g. 1080x1920@30 or @29.97.',
+        );
+      return p;
+    }),
   wait: () =>
     new Option(
       '--wait [seconds]',

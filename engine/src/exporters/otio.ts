@@ -9,7 +9,11 @@ const range = (start: number, duration: number, rate: number) => ({
   start_time: rt(start, rate),
 });
 
-/** OpenTimelineIO JSON (Timeline.1): a video and an audio track, gaps where a track has no clip, markers. */
+/**
+ * OpenTimelineIO JSON (Timeline.1): a video and an audio track, gaps where a track has no clip, markers.
+ * A clip's source and available ranges are at its source's own rate (OTIO mixes rates freely); gaps and
+ * markers are at the timeline's.
+ */
 export function toOtio(timeline: Timeline): string {
   const t = printableNames(timeline);
   const rate = t.fps.num / t.fps.den;
@@ -21,16 +25,19 @@ export function toOtio(timeline: Timeline): string {
       if (kind === 'Video' ? !m.hasVideo : !m.hasAudio) continue;
       if (c.start > at)
         children.push({ OTIO_SCHEMA: 'Gap.1', name: '', source_range: range(0, c.start - at, rate) });
+      // Sound-only sources have no frame rate of their own: their frames are the timeline's.
+      const own = m.hasVideo;
+      const srcRate = own ? m.fps.num / m.fps.den : rate;
       children.push({
         OTIO_SCHEMA: 'Clip.2',
         name: m.name,
         metadata: { autoedit: { reasons: c.reasons } },
-        source_range: range(c.in, clipLength(c), rate),
+        source_range: own ? range(c.srcIn, c.srcOut - c.srcIn, srcRate) : range(c.in, clipLength(c), rate),
         media_references: {
           DEFAULT_MEDIA: {
             OTIO_SCHEMA: 'ExternalReference.1',
             target_url: pathToFileURL(m.path).href,
-            available_range: range(0, m.length, rate),
+            available_range: range(0, own ? m.frames : m.length, srcRate),
           },
         },
         active_media_reference_key: 'DEFAULT_MEDIA',

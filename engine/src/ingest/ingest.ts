@@ -1,4 +1,4 @@
-import { copyFile, lstat, mkdir, readlink, rm, stat, symlink } from 'node:fs/promises';
+import { copyFile, lstat, mkdir, readdir, readlink, rm, stat, symlink } from 'node:fs/promises';
 import { basename, extname, join, relative } from 'node:path';
 import {
   extractAudio,
@@ -58,6 +58,8 @@ export interface IngestedItem {
   status: IngestStatus;
   entry: MediaEntry;
   seconds: number;
+  /** The file already in the run with the same content (this one was renamed or copied from it). */
+  sameAs?: string;
 }
 
 export interface IngestResult {
@@ -136,6 +138,60 @@ async function complete(layout: RunLayout, e: MediaEntry, wantProxy: boolean): P
   return true;
 }
 
+/**
+ * A new path whose content is already in the run (a renamed or copied file): link it under its own name and
+ * share the twin's decoded audio; later stages find their results in the cache by content hash.
+ */
+async function reuseTwin(
+  file: string,
+  st: { size: number; mtimeMs: number },
+  twin: MediaEntry,
+  layout: RunLayout,
+  taken: Map<string, string>,
+  t0: number,
+  opts: IngestOptions,
+): Promise<IngestedItem> {
+  const name = allocateName(file, twin.hash, taken);
+  taken.set(name, file);
+  const rawPath = join(layout.raw, name);
+  await placeRaw(file, rawPath, !!opts.copy);
+  let audio: string | undefined;
+  if (twin.audio) {
+    const out = join(layout.audio, `${name}.wav`);
+    if (out !== join(layout.root, twin.audio))
+      await produceAtomically(out, (tmp) => copyFile(join(layout.root, twin.audio!), tmp));
+    audio = relative(layout.root, out);
+  }
+  // Per-frame stats files are named after the medium: the scene stage reuses its cache only when they exist.
+  const statsDir = join(layout.artifacts, 'stats');
+  for (const f of await readdir(statsDir).catch(() => [] as string[]))
+    if (f.startsWith(`${twin.name}.`) && f.endsWith('.stats.csv'))
+      await copyFile(join(statsDir, f), join(statsDir, `${name}${f.slice(twin.name.length)}`));
+  const entry: MediaEntry = {
+    ...twin,
+    name,
+    original: file,
+    raw: relative(layout.root, rawPath),
+    size: st.size,
+    mtimeMs: st.mtimeMs,
+    audio,
+    proxy: twin.proxy,
+    ingestedAt: new Date().toISOString(),
+  };
+  (opts.logger ?? nullLogger).log('info', 'ingest.known', {
+    input: file,
+    sameAs: twin.original,
+    hash: twin.hash,
+  });
+  return {
+    input: file,
+    status: 'unchanged',
+    entry,
+    seconds: (performance.now() - t0) / 1000,
+    sameAs: twin.original,
+  };
+}
+
 async function ingestOne(
   file: string,
   layout: RunLayout,
@@ -165,6 +221,16 @@ async function ingestOne(
     p.catch(() => {});
     return { out, p };
   };
+  // A new path with the size of a file already in the run may be that file renamed or copied: hash it first
+  // and, when the content is known, reuse its analysis instead of decoding again.
+  const twins =
+    previous || !useCache ? [] : db.media.filter((m) => m.size === st.size && m.original !== file);
+  if (twins.length) {
+    const hash = await hashFile(file, opts.signal);
+    const twin = twins.find((m) => m.hash === hash);
+    if (twin && (await complete(layout, twin, !!opts.proxies)))
+      return reuseTwin(file, st, twin, layout, taken, t0, opts);
+  }
   // A new file whose name is free needs no hash to start decoding its audio (the longest step): start it
   // first, then the probe, with the hash beside them.
   const freeName = previous ? undefined : allocateName(file, undefined, taken);
@@ -275,7 +341,11 @@ export async function ingest(inputs: readonly string[], opts: IngestOptions): Pr
       const item = await ingestOne(file, layout, db, taken, opts);
       const mark = item.status === 'unchanged' ? '=' : '✓';
       const note =
-        item.status === 'unchanged' ? 'unchanged, cached' : `${item.status}, ${describe(item.entry.probe)}`;
+        item.sameAs !== undefined
+          ? `same content as ${basename(item.sameAs)}, cached`
+          : item.status === 'unchanged'
+            ? 'unchanged, cached'
+            : `${item.status}, ${describe(item.entry.probe)}`;
       progress.line(`${mark} ${basename(file)}: ${note} (${item.seconds.toFixed(2)} s)`);
       return item;
     } catch (error) {

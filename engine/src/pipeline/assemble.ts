@@ -1,10 +1,12 @@
 import type { ExportFormat } from '../exporters/formats.js';
+import type { SubtitleStyle } from '../exporters/subtitles.js';
 import type { DetectorChoice } from '../scenes/detect.js';
 import type { Config } from '../schemas/config.js';
 import type { BeamPlan } from '../speech/beam/backend.js';
 import { type DetectSpeechOptions, vadChoice } from '../speech/vad-stage.js';
 import type { ModelLookup } from '../speech/whisper/models.js';
 import type { StoragePlan } from '../storage/store.js';
+import { type ProfileChoice, parseProfile } from '../timeline/profile.js';
 import { UserError } from '../util/errors.js';
 
 /**
@@ -16,6 +18,10 @@ export interface PipelinePlan {
   vad: DetectSpeechOptions;
   stt: SpeechPlan;
   exports: ExportFormat[];
+  /** How subtitle exports cut and time their cues. */
+  subtitles: SubtitleStyle;
+  /** The project profile the user chose (size and/or rate); what it leaves out follows the first video clip. */
+  profile?: ProfileChoice;
 }
 
 export interface SpeechPlan {
@@ -31,6 +37,8 @@ export interface PlanOverrides {
   /** A Whisper model file or folder (the CLI's --model), before config stt.model_path. */
   model?: string;
   exports?: readonly ExportFormat[];
+  /** The project profile (the CLI's --profile), before config `profile`. */
+  profile?: ProfileChoice;
   /** The speech backend (the CLI's --backend), before config stt_backend; `lightning` = beam. */
   backend?: 'local' | 'beam' | 'lightning';
 }
@@ -64,7 +72,34 @@ export function planFromConfig(config: Config, o: PlanOverrides = {}): PipelineP
       beam: backend === 'beam' ? beamPlan(config) : undefined,
     },
     exports: [...(o.exports ?? config.exports)],
+    profile: o.profile ?? profileFromConfig(config.profile),
+    subtitles: subtitleStyle(config),
   };
+}
+
+/** config.yaml `subtitles:` as the subtitle exporter's options. */
+export function subtitleStyle(config: Config): SubtitleStyle {
+  const s = config.subtitles;
+  return {
+    maxLineChars: s.max_line_chars,
+    maxLines: s.max_lines,
+    minDuration: s.min_duration,
+    maxDuration: s.max_duration,
+    maxCps: s.max_cps,
+    minGap: s.min_gap,
+  };
+}
+
+/** Config `profile` → a profile choice; a value the schema let through but that makes no sense is a clear error. */
+export function profileFromConfig(text: string | undefined): ProfileChoice | undefined {
+  if (text === undefined) return undefined;
+  const p = parseProfile(text);
+  if (!p)
+    throw new UserError(
+      `config profile: "${text}" is not a usable project profile`,
+      'Write WxH (even numbers, 16–16384), WxH@fps or @fps (fps such as 25, 29.97 or 30000/1001), e.g. 1080x1920@30.',
+    );
+  return p;
 }
 
 /**

@@ -3,10 +3,11 @@ import { loadConfig } from '../config/load.js';
 import type { ExportFormat } from '../exporters/formats.js';
 import { loadExporters } from '../exporters/load.js';
 import { ingest, loadMediaDb } from '../ingest/ingest.js';
+import { expandInputs } from '../ingest/inputs.js';
 import { ensureRunDirs, type RunLayout, runLayout } from '../project/layout.js';
 import { lockRun, type RunLock } from '../project/lock.js';
 import { outputBaseName } from '../project/names.js';
-import type { WrittenOutput } from '../project/outputs.js';
+import type { WhenEdited, WriteOutputOptions, WrittenOutput } from '../project/outputs.js';
 import { renderSelection } from '../render/render.js';
 import { runScenes } from '../scenes/stage.js';
 import type { Config } from '../schemas/config.js';
@@ -15,7 +16,9 @@ import type { MediaDb } from '../schemas/media-db.js';
 import type { Rules } from '../schemas/rules.js';
 import type { Selection } from '../schemas/selection.js';
 import { loadRules } from '../select/rules-file.js';
+import { skippedRuleLines } from '../select/select.js';
 import { runStt } from '../speech/stage.js';
+import type { ProfileChoice } from '../timeline/profile.js';
 import { errorInfo, UsageError, UserError } from '../util/errors.js';
 import { fileLogger } from '../util/log.js';
 import { type PipelinePlan, planFromConfig } from './assemble.js';
@@ -48,8 +51,19 @@ export interface RunPipelineOptions {
   render?: boolean | string;
   /** Export formats; default: config `exports` (mlt, kdenlive, srt). */
   exports?: readonly ExportFormat[];
+  /** Project size and/or rate, before config `profile`; default: the first video clip's (see chooseProfile). */
+  profile?: ProfileChoice;
   /** Where outputs go and their base name; default `<runDir>/outputs/<run folder name>.<ext>`. */
-  outputs?: { dir?: string; name?: string };
+  outputs?: {
+    dir?: string;
+    name?: string;
+    /** A hand-edited output: backed up then replaced (default), or left alone with the new one beside it. */
+    whenEdited?: WhenEdited;
+    /** Keep this many replaced versions of each output in `<manifestDir>/history/` (default none). */
+    history?: number;
+    /** Where the record of what AutoEdit wrote (and backups, history) is kept; default the outputs folder. */
+    manifestDir?: string;
+  };
   /** A Whisper model file or folder, before config stt.model_path (the CLI's --model). */
   model?: string;
   /** Speech backend, before config stt_backend (the CLI's --backend): local, or beam (lightning = beam). */
@@ -84,7 +98,7 @@ interface Ctx {
   plan: PipelinePlan;
   rules: Rules;
   cache: boolean;
-  outputs: { dir: string; name: string };
+  outputs: { dir: string; name: string; write: WriteOutputOptions };
   renderTo: string;
   runsVad: boolean;
   record: RunRecord;
@@ -180,7 +194,7 @@ const STAGES: readonly Stage<Ctx>[] = [
         summary: `kept ${secs(kept)} of ${secs(total)} in ${plural(selection.kept.length, 'clip')}`,
         outputs: [out],
         cached: false,
-        warnings: selection.skippedRules.map((s) => `rule ${s.rule} skipped: ${s.why}`),
+        warnings: skippedRuleLines(selection.skippedRules),
       };
     },
   },
@@ -193,7 +207,7 @@ const STAGES: readonly Stage<Ctx>[] = [
         c.outputs.dir,
         c.outputs.name,
         c.layout.artifacts,
-        { signal },
+        { signal, subtitles: c.plan.subtitles, write: c.outputs.write, profile: c.plan.profile },
       );
       c.record.outputs.push(...r.written);
       return {
@@ -205,6 +219,7 @@ const STAGES: readonly Stage<Ctx>[] = [
             .filter((w) => w.backup)
             .map((w) => `${w.path} had been edited by hand: the previous version is kept as ${w.backup}`),
           ...r.skipped.map((s) => `${s.format} not written: ${s.why}`),
+          ...r.warnings,
         ],
       };
     },
@@ -213,7 +228,7 @@ const STAGES: readonly Stage<Ctx>[] = [
     name: 'render',
     async run(c, { signal }) {
       const out = c.renderTo;
-      const r = await renderSelection(c.selection!, out, { signal });
+      const r = await renderSelection(c.selection!, out, { signal, profile: c.plan.profile });
       c.record.outputs.push({ path: out, format: 'render' });
       return { summary: `${out} (${secs(r.seconds)})`, outputs: [out], cached: false };
     },
@@ -248,7 +263,20 @@ function planStages(o: RunPipelineOptions): { planned: StageName[]; skip: Map<St
 /** What stages that do not run in this run would have handed to those that do. */
 async function loadEarlierResults(c: Ctx, planned: readonly StageName[]): Promise<void> {
   if (!planned.includes('ingest')) {
-    const db = await loadMediaDb(c.layout);
+    let db = await loadMediaDb(c.layout);
+    if (c.inputs) {
+      // The edit is made of the inputs given, in their order, even when the run holds more (a file deleted
+      // from a watched folder stays in media.db.json but leaves the edit).
+      const { files } = await expandInputs(c.inputs);
+      const byOriginal = new Map(db.media.map((m) => [m.original, m] as const));
+      const missing = files.filter((f) => !byOriginal.has(f));
+      if (missing.length)
+        throw new UserError(
+          `${missing[0]} is not analysed in ${c.layout.root} yet`,
+          'Run the whole pipeline with it first.',
+        );
+      db = { ...db, media: files.map((f) => byOriginal.get(f)!) };
+    }
     if (db.media.length === 0)
       throw new UserError(
         `${c.layout.root} holds no media yet`,
@@ -277,7 +305,7 @@ async function contextFor(
 ): Promise<Ctx & { rulesFile?: string }> {
   const explicitRules = opts.rulesFile ?? config.rules;
   const { rules, file } = opts.rules
-    ? { rules: opts.rules, file: undefined }
+    ? { rules: opts.rules, file: opts.rulesFile }
     : await loadRules(
         explicitRules ? resolve(explicitRules) : join(layout.root, 'rules.json'),
         !!explicitRules,
@@ -285,6 +313,11 @@ async function contextFor(
   const outputs = {
     dir: resolve(opts.outputs?.dir ?? layout.outputs),
     name: outputBaseName(opts.outputs?.name ?? basename(layout.root), 'outputs.name'),
+    write: {
+      whenEdited: opts.outputs?.whenEdited,
+      history: opts.outputs?.history,
+      manifestDir: opts.outputs?.manifestDir,
+    },
   };
   return {
     layout,
@@ -329,7 +362,12 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<PipelineRes
     const { planned, skip } = planStages(opts);
     const config = opts.config ?? loadConfig({ projectDir: layout.root }).config;
     // Before the lock: a configuration that cannot work fails without touching the run folder.
-    const plan = planFromConfig(config, { model: opts.model, exports: opts.exports, backend: opts.backend });
+    const plan = planFromConfig(config, {
+      model: opts.model,
+      exports: opts.exports,
+      backend: opts.backend,
+      profile: opts.profile,
+    });
     lock = await lockRun(layout.root, {
       command: opts.command ?? 'autoedit pipeline',
       waitMs: opts.lockWaitMs,

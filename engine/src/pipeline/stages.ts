@@ -2,12 +2,13 @@ import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { ExportFormat } from '../exporters/formats.js';
 import { loadExporters } from '../exporters/load.js';
+import type { SubtitleStyle } from '../exporters/subtitles.js';
 import type { AudioConsumer } from '../ingest/ingest.js';
 import { readArtifact, writeArtifact } from '../project/artifacts.js';
 import { cached, cacheKey } from '../project/cache.js';
 import { perSourceArtifact, type RunLayout } from '../project/layout.js';
 import { outputBaseName } from '../project/names.js';
-import { type WrittenOutput, writeOutput } from '../project/outputs.js';
+import { type WriteOutputOptions, type WrittenOutput, writeOutput } from '../project/outputs.js';
 import type { MediaDb } from '../schemas/media-db.js';
 import type { Rules } from '../schemas/rules.js';
 import { type Selection, SelectionSchema } from '../schemas/selection.js';
@@ -17,6 +18,7 @@ import { loadAnalyses } from '../select/load.js';
 import { select } from '../select/select.js';
 import { type DetectSpeechOptions, detectSpeech, speechDetector, vadParams } from '../speech/vad-stage.js';
 import { timelineFromSelection } from '../timeline/from-selection.js';
+import type { ProfileChoice } from '../timeline/profile.js';
 import { throwIfCancelled } from '../util/errors.js';
 
 const vadKey = (hash: string, choice: DetectSpeechOptions) =>
@@ -112,25 +114,37 @@ export async function runExport(
   outDir: string,
   name: string,
   artifactsDir?: string,
-  opts: { signal?: AbortSignal } = {},
-): Promise<{ written: WrittenOutput[]; skipped: { format: string; why: string }[] }> {
+  opts: {
+    signal?: AbortSignal;
+    subtitles?: SubtitleStyle;
+    write?: WriteOutputOptions;
+    profile?: ProfileChoice;
+  } = {},
+): Promise<{
+  written: WrittenOutput[];
+  skipped: { format: string; why: string }[];
+  /** What a written format could not express (e.g. an EDL's single frame rate). */
+  warnings: string[];
+}> {
   const base = outputBaseName(name);
-  const { EXPORTERS } = await loadExporters();
-  const timeline = timelineFromSelection(sel, name);
+  const { EXPORTERS, exportCaveats } = await loadExporters();
+  const timeline = timelineFromSelection(sel, name, { profile: opts.profile });
   const transcripts = await transcriptsFor(sel, artifactsDir);
   const written: WrittenOutput[] = [];
   const skipped: { format: string; why: string }[] = [];
+  const warnings: string[] = [];
   for (const f of formats) {
     const ex = EXPORTERS[f];
     if ('needsTranscript' in ex && transcripts.size === 0) {
       skipped.push({ format: f, why: 'no transcript' });
       continue;
     }
-    const content = ex.write(timeline, { transcripts });
+    const content = ex.write(timeline, { transcripts, subtitles: opts.subtitles });
     throwIfCancelled(opts.signal);
-    written.push({ ...(await writeOutput(outDir, `${base}${ex.ext}`, content)), format: f });
+    written.push({ ...(await writeOutput(outDir, `${base}${ex.ext}`, content, opts.write)), format: f });
+    warnings.push(...exportCaveats(f, timeline));
   }
-  return { written, skipped };
+  return { written, skipped, warnings };
 }
 
 export async function readSelection(file: string): Promise<Selection> {

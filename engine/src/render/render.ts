@@ -13,6 +13,7 @@ import {
 } from '@autoedit/media';
 import type { Selection } from '../schemas/selection.js';
 import { timelineFromSelection } from '../timeline/from-selection.js';
+import type { ProfileChoice } from '../timeline/profile.js';
 import { UserError } from '../util/errors.js';
 
 /**
@@ -33,19 +34,22 @@ interface Geometry {
 export async function renderSelection(
   sel: Selection,
   output: string,
-  opts: { signal?: AbortSignal; segmentsPerPass?: number } = {},
+  opts: { signal?: AbortSignal; profile?: ProfileChoice; segmentsPerPass?: number } = {},
 ): Promise<{ frames: number; seconds: number }> {
   if (sel.kept.length === 0)
     throw new UserError(
       'the selection keeps nothing: there is nothing to render',
       'Loosen the rules (e.g. lower speech.min_probability) and run select again.',
     );
-  const t = timelineFromSelection(sel);
+  const t = timelineFromSelection(sel, undefined, { profile: opts.profile });
   const inputs: RenderInput[] = sel.sources.map((s) => ({
     path: s.source,
     fps: s.fps,
     hasVideo: s.hasVideo,
     hasAudio: s.hasAudio,
+    width: s.width,
+    height: s.height,
+    sar: s.sar,
   }));
   const segments = sel.kept.map((k) => ({
     input: sel.sources.findIndex((s) => s.source === k.source),

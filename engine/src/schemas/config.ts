@@ -115,6 +115,34 @@ export const StorageSchema = z
   })
   .strict();
 
+/** How SRT/VTT cues are cut and timed; defaults follow broadcast/streaming guidance (Netflix, BBC). */
+export const SubtitlesSchema = z
+  .object({
+    max_line_chars: z.number().int().min(10).max(200).default(42).describe('Characters per line'),
+    max_lines: z.number().int().min(1).max(4).default(2).describe('Lines per cue'),
+    min_duration: z
+      .number()
+      .min(0)
+      .max(10)
+      .default(0.8)
+      .describe(
+        'Shortest time on screen (s); a shorter cue is held into the pause after it, never over the next',
+      ),
+    max_duration: z.number().positive().max(60).default(7).describe('Longest time on screen (s)'),
+    max_cps: z
+      .number()
+      .positive()
+      .default(17)
+      .describe('Reading speed limit in characters per second: cues are cut and held to respect it'),
+    min_gap: z
+      .number()
+      .min(0)
+      .max(2)
+      .default(0.08)
+      .describe('Gap left before the next cue when a cue is held past its speech (s)'),
+  })
+  .strict();
+
 export const ConfigSchema = z
   .object({
     stt_backend: BackendWithAlias.default('local').describe(
@@ -171,6 +199,24 @@ export const ConfigSchema = z
       .string()
       .optional()
       .describe('Selection rules file (rules.json); default: rules.json in the project folder'),
+    subtitles: SubtitlesSchema.default({
+      max_line_chars: 42,
+      max_lines: 2,
+      min_duration: 0.8,
+      max_duration: 7,
+      max_cps: 17,
+      min_gap: 0.08,
+    }),
+    profile: z
+      .string()
+      .regex(
+        /^(?:\d{2,5}x\d{2,5})?(?:@(?:\d+|\d+\.\d+|\d+\/\d+))?$/,
+        'expected WxH, WxH@fps or @fps, e.g. 1080x1920@30',
+      )
+      .optional()
+      .describe(
+        'Project size and/or rate, e.g. 1920x1080@25 or 1080x1920 or @29.97; default: the first video clip (as shown, after rotation)',
+      ),
     exports: z
       .array(z.enum(EXPORT_FORMATS as [ExportFormat, ...ExportFormat[]]))
       .default(['mlt', 'kdenlive', 'srt'])

@@ -28,6 +28,8 @@ export const OutputFileSchema = z.object({
   backup: z.string().optional(),
   /** The output was edited by hand since AutoEdit wrote it, so this file was written beside it instead. */
   besideEdited: z.string().optional(),
+  /** false when the file already held exactly this content and was left untouched. */
+  changed: z.boolean().optional(),
 });
 export type OutputFile = z.infer<typeof OutputFileSchema>;
 

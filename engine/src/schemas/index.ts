@@ -10,3 +10,4 @@ export * from './stt-service.js';
 export * from './transcript.js';
 export * from './vad.js';
 export * from './vision.js';
+export * from './watch.js';

@@ -9,6 +9,7 @@ import {
   SttRequestSchema,
   SttResultSchema,
 } from './stt-service.js';
+import { WatchOwnEventSchema } from './watch.js';
 
 /** JSON Schema for rules.json, generated from the zod schema (the one source of truth) for editor IntelliSense. */
 export function rulesJsonSchema(): Record<string, unknown> {
@@ -27,6 +28,19 @@ export function eventsJsonSchema(): Record<string, unknown> {
     unknown
   >;
   return { ...schema, $id: 'https://autoedit.local/events.schema.json', title: 'AutoEdit run event' };
+}
+
+/** JSON Schema of one line of `autoedit watch --json`: a run event or one of the watcher's own. */
+export function watchEventsJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(z.union([WatchOwnEventSchema, RunEventSchema]), {
+    io: 'output',
+    unrepresentable: 'any',
+  }) as Record<string, unknown>;
+  return {
+    ...schema,
+    $id: 'https://autoedit.local/watch-events.schema.json',
+    title: 'AutoEdit watch event',
+  };
 }
 
 export const stringifySchema = (s: unknown): string => `${JSON.stringify(s, null, 2)}\n`;

@@ -66,8 +66,16 @@ export const RulesSchema = z
       })
       .strict()
       .default({ min_silence: 0.2, min_speech: 0.1 }),
-    min_clip: seconds('Kept pieces shorter than this (after all rules) are dropped').default(0.2),
-    min_cut: seconds('Cuts shorter than this (after all rules) are filled back in').default(0.2),
+    min_clip: seconds(
+      'Minimum clip length: after all rules, a kept piece shorter than this is dropped (its reason in ' +
+        'selection.json names what it held), and a split (scene cut, max_length) that would leave one is ' +
+        'not made. Kept pieces holding nothing but speech margins are dropped whatever their length. ' +
+        'Manual keeps are never dropped. 0.4 s = 10 frames at 25 fps',
+    ).default(0.4),
+    min_cut: seconds(
+      'Minimum gap: after all rules, kept pieces separated by less than this are joined (the gap is kept). ' +
+        'Filler, transcript and manual cuts are never joined over',
+    ).default(0.2),
     shots: z
       .object({
         speech_gated: z

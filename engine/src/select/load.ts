@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { mainVideo, secondsToFrame } from '@autoedit/media';
+import { displaySize, mainVideo, secondsToFrame } from '@autoedit/media';
+import type { z } from 'zod';
 import { readArtifact } from '../project/artifacts.js';
 import { runLayout } from '../project/layout.js';
 import { type MediaDb, MediaDbSchema, type MediaEntry } from '../schemas/media-db.js';
@@ -18,12 +19,15 @@ export function selectionSource(runRoot: string, e: MediaEntry): SelectionSource
   const a = e.probe.audio[0];
   // Audio-only sources still live on a frame grid: 25 fps is what Kdenlive/Shotcut assume by default.
   const fps = v?.fps ?? { num: 25, den: 1 };
+  // Exporters and the render need the picture as shown, not as stored (portrait phone clips).
+  const shown = v && displaySize(v);
   return {
     source: join(runRoot, e.raw),
     fps,
-    width: v?.width,
-    height: v?.height,
-    sar: v?.sar,
+    width: shown?.width,
+    height: shown?.height,
+    sar: shown?.sar,
+    rotation: v?.rotation || undefined,
     duration: e.probe.duration,
     frameCount: Math.max(1, secondsToFrame(e.probe.duration, fps)),
     hasVideo: !!v,
@@ -33,12 +37,26 @@ export function selectionSource(runRoot: string, e: MediaEntry): SelectionSource
   };
 }
 
-/** Per-source artifact name: `<kind>.<media name>.json`, or `<kind>.json` when it names this source or is the only one. */
-function artifactFor(dir: string, kind: string, name: string): string | undefined {
-  const specific = join(dir, `${kind}.${name}.json`);
-  if (existsSync(specific)) return specific;
-  const generic = join(dir, `${kind}.json`);
-  return existsSync(generic) ? generic : undefined;
+/**
+ * The source's analysis of one kind: `<kind>.<media name>.json`, else `<kind>.json`, skipping one stamped with
+ * another content hash when one with the source's own hash exists (a left-over from when the run had more
+ * sources).
+ */
+async function analysisFor<S extends typeof VadSchema | typeof TranscriptSchema>(
+  dir: string,
+  kind: string,
+  e: MediaEntry,
+  schema: S,
+): Promise<{ file?: string; value?: z.infer<S> }> {
+  let first: { file?: string; value?: z.infer<S> } = {};
+  type Found = z.infer<S> & { hash?: string };
+  for (const file of [join(dir, `${kind}.${e.name}.json`), join(dir, `${kind}.json`)]) {
+    if (!existsSync(file)) continue;
+    const value = (await readArtifact(file, schema)) as Found;
+    if (value.hash === e.hash) return { file, value };
+    if (!first.file) first = { file, value };
+  }
+  return first;
 }
 
 const sameSource = (artifactSource: string | undefined, runRoot: string, e: MediaEntry) =>
@@ -78,10 +96,13 @@ export async function loadAnalyses(
     const scenes = sequences?.sources.find(
       (s) => sameSource(s.source, runRoot, e) && s.source !== undefined,
     )?.scenes;
-    const vadFile = artifactFor(artifactsDir, 'vad', e.name);
-    const vad = vadFile ? await readArtifact(vadFile, VadSchema) : undefined;
-    const trFile = artifactFor(artifactsDir, 'transcript', e.name);
-    const transcript = trFile ? await readArtifact(trFile, TranscriptSchema) : undefined;
+    const { file: vadFile, value: vad } = await analysisFor(artifactsDir, 'vad', e, VadSchema);
+    const { file: trFile, value: transcript } = await analysisFor(
+      artifactsDir,
+      'transcript',
+      e,
+      TranscriptSchema,
+    );
     const useVad = vad && (sameSource(vad.source, runRoot, e) || db.media.length === 1);
     const useTr = transcript && (sameSource(transcript.source, runRoot, e) || db.media.length === 1);
     if (useVad) found.add(vadFile!);

@@ -19,6 +19,8 @@ export interface SourceAnalysis {
 }
 
 const fmt = (s: number) => s.toFixed(2);
+/** Records that a rule could not run on the current source, and why. */
+type Skip = (rule: string, why: string) => void;
 const normWord = (w: string) => w.toLowerCase().replace(/[^\p{L}\p{N}']+/gu, '');
 
 interface Ctx {
@@ -27,17 +29,36 @@ interface Ctx {
   n: number;
   toFrame: (t: number) => number;
   span: (a: number, b: number) => string;
+  /** Reason codes of frames kept only to pad something else (speech margins, joined gaps): no content. */
+  padding: Set<number>;
+  /** Notes for the kept clip holding a frame (a split that was not made). */
+  notes: { frame: number; text: string }[];
+}
+
+/** A cut decided from the transcript (filler, transcript_cuts): its words are not speech to keep. */
+interface WordCut {
+  start: number;
+  end: number;
+  reason: string;
+  /** Indexes into the transcript's words (over all segments). */
+  words: number[];
 }
 
 /** Speech ranges from transcript words (preferred) or VAD, and a label saying which. */
 function speechRanges(
   a: SourceAnalysis,
   rules: Rules,
+  cutWords: ReadonlySet<number>,
 ): { ranges: { start: number; end: number }[]; from: string } | undefined {
   const words = a.transcript?.segments.flatMap((s) => s.words) ?? [];
   const wantTranscript = rules.speech.source !== 'vad';
+  // Words the transcript rules cut are not speech: they get no margins, so cutting a filler between two
+  // pauses leaves no pre-roll and post-roll of it behind (the 5-frame slivers of issue 14).
   if (wantTranscript && words.length > 0)
-    return { ranges: words.map((w) => ({ start: w.start, end: w.end })), from: 'transcript' };
+    return {
+      ranges: words.filter((_, i) => !cutWords.has(i)).map((w) => ({ start: w.start, end: w.end })),
+      from: 'transcript',
+    };
   if (rules.speech.source === 'transcript') return undefined;
   if (a.vad) {
     return {
@@ -52,17 +73,21 @@ function applySpeech(
   c: Ctx,
   a: SourceAnalysis,
   rules: Rules,
-  skipped: Map<string, string>,
+  cutWords: ReadonlySet<number>,
+  skip: Skip,
 ): Uint8Array | undefined {
-  const sp = rules.speech.enabled ? speechRanges(a, rules) : undefined;
+  const sp = rules.speech.enabled ? speechRanges(a, rules, cutWords) : undefined;
   if (!sp) {
-    if (rules.speech.enabled) skipped.set('speech', 'no transcript words or VAD ranges');
-    c.mask.set(
-      0,
-      c.n,
-      true,
-      rules.speech.enabled ? 'no speech data: whole source kept' : 'speech rule off: whole source kept',
-    );
+    const missing = {
+      auto: 'no transcript words or VAD ranges',
+      transcript: 'no transcript words',
+      vad: 'no VAD ranges',
+    };
+    const why = !a.source.hasAudio
+      ? 'no audio track: whole source kept'
+      : `${missing[rules.speech.source]}${rules.speech.source === 'auto' ? '' : ` (speech.source: ${rules.speech.source})`}: whole source kept`;
+    if (rules.speech.enabled) skip('speech', why);
+    c.mask.set(0, c.n, true, rules.speech.enabled ? why : 'speech rule off: whole source kept');
     return undefined;
   }
   const sound = new Uint8Array(c.n);
@@ -82,9 +107,12 @@ function applySpeech(
   c.mask.set(0, c.n, false, 'silence');
   const before = c.toFrame(rules.speech.margin_before);
   const after = c.toFrame(rules.speech.margin_after);
+  const marginBefore = `margin ${fmt(rules.speech.margin_before)} s before speech`;
+  const marginAfter = `margin ${fmt(rules.speech.margin_after)} s after speech`;
+  c.padding.add(c.mask.code(marginBefore)).add(c.mask.code(marginAfter));
   for (const [s, e] of runsOf(sound, 1)) {
-    c.mask.set(s - before, s, true, `margin ${fmt(rules.speech.margin_before)} s before speech`);
-    c.mask.set(e, e + after, true, `margin ${fmt(rules.speech.margin_after)} s after speech`);
+    c.mask.set(s - before, s, true, marginBefore);
+    c.mask.set(e, e + after, true, marginAfter);
   }
   for (const [s, e] of runsOf(sound, 1)) {
     c.mask.set(s, e, true, `speech (${sp.from})`);
@@ -99,20 +127,20 @@ function applyShots(
   a: SourceAnalysis,
   rules: Rules,
   speech: Uint8Array | undefined,
-  skipped: Map<string, string>,
+  skip: Skip,
 ): void {
   const shots = a.scenes;
   const wants =
     rules.shots.speech_gated || rules.shots.min_length > 0 || rules.shots.max_length !== undefined;
   if (!shots || shots.length === 0) {
-    if (wants) skipped.set('shots', 'no scenes (run `autoedit cut`)');
+    if (wants) skip('shots', a.source.hasVideo ? 'no scenes (run `autoedit cut`)' : 'no video track');
     return;
   }
   // A minimum at or above the source's length would drop every shot: the rule cannot apply, so it says so.
   const duration = frameToSeconds(c.n, c.fps);
   const minLength = rules.shots.min_length < duration ? rules.shots.min_length : 0;
   if (minLength !== rules.shots.min_length)
-    skipped.set(
+    skip(
       'shots.min_length',
       `${fmt(rules.shots.min_length)} s is at or above the length of ${a.name} (${fmt(duration)} s): it would drop every shot`,
     );
@@ -121,7 +149,7 @@ function applyShots(
     const e = Math.min(c.n, shot.endFrame);
     if (rules.shots.split_at_cuts && s > 0) c.mask.breaks.add(s);
     if (rules.shots.speech_gated) {
-      if (!speech) skipped.set('shots.speech_gated', 'no speech data');
+      if (!speech) skip('shots.speech_gated', 'no speech data');
       else if (speech.subarray(s, e).includes(1)) c.mask.set(s, e, true, `shot ${c.span(s, e)} has speech`);
       else c.mask.set(s, e, false, `shot ${c.span(s, e)} has no speech`);
     }
@@ -135,55 +163,91 @@ function applyShots(
   }
 }
 
-function applyTranscriptRules(
-  c: Ctx,
-  a: SourceAnalysis,
-  rules: Rules,
-  skipped: Map<string, string>,
-): Set<number> {
-  const userCut = new Set<number>();
+/**
+ * The cuts the transcript rules ask for (fillers, transcript_cuts), planned before the speech rule so that
+ * the words they remove are not treated as speech.
+ */
+function planWordCuts(a: SourceAnalysis, rules: Rules, skip: Skip): WordCut[] {
   const segments = a.transcript?.segments;
+  const mine = (r: { source?: string }) => !r.source || r.source === a.name || r.source === a.source.source;
+  const userRules = rules.transcript_cuts.filter(mine);
   if (!segments) {
-    if (rules.fillers.enabled) skipped.set('fillers', 'no transcript');
-    if (rules.transcript_cuts.length) skipped.set('transcript_cuts', 'no transcript');
-    return userCut;
+    // A source without audio has no speech to cut: the rules are not skipped, they have nothing to act on.
+    const why = a.source.hasAudio ? 'no transcript' : 'no audio track';
+    if (rules.fillers.enabled && a.source.hasAudio) skip('fillers', why);
+    if (userRules.some((r) => r.source) || (userRules.length && a.source.hasAudio))
+      skip('transcript_cuts', why);
+    return [];
   }
-  const cut = (start: number, end: number, reason: string) => {
-    c.mask.set(c.toFrame(start), c.toFrame(end), false, reason);
-    userCut.add(c.mask.code(reason));
-  };
+  const cuts: WordCut[] = [];
   const words = segments.flatMap((s) => s.words);
+  const firstWord: number[] = [];
+  let count = 0;
+  for (const seg of segments) {
+    firstWord.push(count);
+    count += seg.words.length;
+  }
+  const range = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => from + k);
   if (rules.fillers.enabled) {
     const fillers = new Set(rules.fillers.words.map(normWord));
-    for (const w of words)
-      if (fillers.has(normWord(w.text))) cut(w.start, w.end, `filler "${normWord(w.text)}"`);
+    words.forEach((w, i) => {
+      if (fillers.has(normWord(w.text)))
+        cuts.push({ start: w.start, end: w.end, reason: `filler "${normWord(w.text)}"`, words: [i] });
+    });
   }
   const norm = words.map((w) => normWord(w.text));
-  for (const rule of rules.transcript_cuts) {
-    if (rule.source && rule.source !== a.name && rule.source !== a.source.source) continue;
+  for (const rule of userRules) {
     if (rule.segment !== undefined) {
       const seg = segments[rule.segment];
-      if (seg) cut(seg.start, seg.end, `transcript cut: sentence ${rule.segment} "${seg.text.trim()}"`);
+      const from = firstWord[rule.segment] ?? 0;
+      if (seg)
+        cuts.push({
+          start: seg.start,
+          end: seg.end,
+          reason: `transcript cut: sentence ${rule.segment} "${seg.text.trim()}"`,
+          words: range(from, from + seg.words.length),
+        });
     }
     if (rule.word !== undefined) {
       const w = words[rule.word];
-      if (w) cut(w.start, w.end, `transcript cut: word ${rule.word} "${w.text.trim()}"`);
+      if (w)
+        cuts.push({
+          start: w.start,
+          end: w.end,
+          reason: `transcript cut: word ${rule.word} "${w.text.trim()}"`,
+          words: [rule.word],
+        });
     }
     if (rule.text !== undefined) {
       const phrase = rule.text.split(/\s+/).map(normWord).filter(Boolean);
       for (let i = 0; phrase.length && i + phrase.length <= norm.length; i++) {
         if (phrase.every((p, k) => norm[i + k] === p))
-          cut(words[i]!.start, words[i + phrase.length - 1]!.end, `transcript cut: "${rule.text}"`);
+          cuts.push({
+            start: words[i]!.start,
+            end: words[i + phrase.length - 1]!.end,
+            reason: `transcript cut: "${rule.text}"`,
+            words: range(i, i + phrase.length),
+          });
       }
     }
   }
-  return userCut;
+  return cuts;
 }
 
-function applyFaces(c: Ctx, a: SourceAnalysis, rules: Rules, skipped: Map<string, string>): void {
+/** Apply the planned word cuts; returns their reason codes (explicit decisions the tidy-up leaves alone). */
+function applyWordCuts(c: Ctx, cuts: readonly WordCut[]): Set<number> {
+  const codes = new Set<number>();
+  for (const cut of cuts) {
+    c.mask.set(c.toFrame(cut.start), c.toFrame(cut.end), false, cut.reason);
+    codes.add(c.mask.code(cut.reason));
+  }
+  return codes;
+}
+
+function applyFaces(c: Ctx, a: SourceAnalysis, rules: Rules, skip: Skip): void {
   if (!rules.faces.required) return;
   if (!a.faces || a.faces.length === 0) {
-    skipped.set('faces', 'no vision.json (face detection)');
+    skip('faces', a.source.hasVideo ? 'no vision.json (face detection)' : 'no video track');
     return;
   }
   const samples = [...a.faces].sort((x, y) => x.time - y.time);
@@ -194,7 +258,7 @@ function applyFaces(c: Ctx, a: SourceAnalysis, rules: Rules, skipped: Map<string
   });
 }
 
-function applyManual(c: Ctx, a: SourceAnalysis, rules: Rules, skipped: Map<string, string>): Set<number> {
+function applyManual(c: Ctx, a: SourceAnalysis, rules: Rules, skip: Skip): Set<number> {
   const forced = new Set<number>();
   const mine = (r: { source?: string }) => !r.source || r.source === a.name || r.source === a.source.source;
   // A range naming this source that starts past its end cannot apply: say so rather than ignore it.
@@ -202,7 +266,7 @@ function applyManual(c: Ctx, a: SourceAnalysis, rules: Rules, skipped: Map<strin
   for (const kind of ['keep', 'cut'] as const) {
     rules.manual[kind].forEach((r, i) => {
       if (r.source && mine(r) && r.start >= duration)
-        skipped.set(
+        skip(
           `manual.${kind}[${i}]`,
           `${fmt(r.start)}–${fmt(r.end)} s starts after the end of ${a.name} (${fmt(duration)} s)`,
         );
@@ -221,20 +285,113 @@ function applyManual(c: Ctx, a: SourceAnalysis, rules: Rules, skipped: Map<strin
   return forced;
 }
 
-/** Fill short cuts and drop short clips, leaving explicit (user/filler/manual) decisions alone. */
-function applyMinimums(c: Ctx, rules: Rules, explicit: Set<number>): void {
+/** The distinct reason codes over frames [s, e). */
+function reasonsIn(c: Ctx, s: number, e: number): number[] {
+  return [...new Set(c.mask.why.subarray(s, e))];
+}
+
+/** Kept run [s, e) split at breaks (sorted, possibly stale: deleted ones are skipped): the clips it gives. */
+function keptPieces(c: Ctx, s: number, e: number, sorted: readonly number[]): [number, number][] {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! <= s) lo = mid + 1;
+    else hi = mid;
+  }
+  const edges = [s];
+  for (let k = lo; k < sorted.length && sorted[k]! < e; k++)
+    if (c.mask.breaks.has(sorted[k]!)) edges.push(sorted[k]!);
+  edges.push(e);
+  return edges.slice(0, -1).map((from, i) => [from, edges[i + 1]!] as [number, number]);
+}
+
+/**
+ * After all rules, no slivers: gaps shorter than min_cut are joined, kept pieces holding nothing but margin
+ * are dropped, a split that would leave a piece shorter than min_clip is not made, and clips shorter than
+ * min_clip are dropped. Explicit decisions (fillers, transcript and manual cuts, manual keeps) stay as they
+ * are. Every change says what it replaced, so selection.json explains it.
+ */
+function tidy(c: Ctx, a: SourceAnalysis, rules: Rules, explicit: Set<number>): void {
+  const isExplicit = (s: number, e: number) => reasonsIn(c, s, e).some((w) => explicit.has(w));
+  const was = (s: number, e: number) =>
+    reasonsIn(c, s, e)
+      .map((w) => c.mask.reason(w))
+      .join(', ');
   const minCut = c.toFrame(rules.min_cut);
   for (const [s, e] of runsOf(c.mask.keep, 0)) {
-    if (s === 0 || e === c.n || e - s >= minCut) continue;
-    if (Array.from(c.mask.why.subarray(s, e)).some((w) => explicit.has(w))) continue;
-    c.mask.set(s, e, true, `cut shorter than ${fmt(rules.min_cut)} s filled`);
+    if (s === 0 || e === c.n || e - s >= minCut || isExplicit(s, e)) continue;
+    const reason = `gap shorter than ${fmt(rules.min_cut)} s (min_cut) joined; was: ${was(s, e)}`;
+    c.mask.set(s, e, true, reason);
+    c.padding.add(c.mask.code(reason));
+  }
+  const padOnly = (s: number, e: number) => reasonsIn(c, s, e).every((w) => c.padding.has(w));
+  for (const [s, e] of runsOf(c.mask.keep, 1)) {
+    if (padOnly(s, e) && !isExplicit(s, e))
+      c.mask.set(s, e, false, 'only margin left (the speech it padded was cut)');
   }
   const minClip = c.toFrame(rules.min_clip);
-  for (const [s, e] of runsOf(c.mask.keep, 1)) {
-    if (e - s >= minClip) continue;
-    if (Array.from(c.mask.why.subarray(s, e)).some((w) => explicit.has(w))) continue;
-    c.mask.set(s, e, false, `clip shorter than ${fmt(rules.min_clip)} s`);
+  // One change at a time, then look at that run again: a join or a drop changes the pieces around it.
+  const sortedBreaks = [...c.mask.breaks].sort((x, y) => x - y);
+  const todo = runsOf(c.mask.keep, 1);
+  for (let run = todo.pop(); run; run = todo.pop()) {
+    const [s, e] = run;
+    const pieces = keptPieces(c, s, e, sortedBreaks);
+    const i = pieces.findIndex(([ps, pe]) => pe - ps < minClip && !isExplicit(ps, pe));
+    if (pieces.length === 1 || i < 0) continue;
+    const [ps, pe] = pieces[i]!;
+    if (padOnly(ps, pe)) {
+      c.mask.set(ps, pe, false, `margin piece shorter than ${fmt(rules.min_clip)} s (min_clip) at a split`);
+      if (ps > s) todo.push([s, ps]);
+      if (e > pe) todo.push([pe, e]);
+      continue;
+    }
+    // Join it to the piece across its split (the one before when it has one, as a clip's tail).
+    const at = i > 0 ? ps : pe;
+    c.mask.breaks.delete(at);
+    c.notes.push({
+      frame: at,
+      text: `no split at ${fmt(frameToSeconds(at, c.fps))} s: it would leave a ${fmt(frameToSeconds(pe - ps, c.fps))} s piece (min_clip ${fmt(rules.min_clip)} s)`,
+    });
+    todo.push([s, e]);
   }
+  const words = a.transcript?.segments.flatMap((s) => s.words) ?? [];
+  for (const [s, e] of runsOf(c.mask.keep, 1)) {
+    if (e - s >= minClip || isExplicit(s, e)) continue;
+    const held = words
+      .filter((w) => {
+        const mid = c.toFrame((w.start + w.end) / 2);
+        return mid >= s && mid < e;
+      })
+      .map((w) => w.text.trim())
+      .join(' ');
+    const what = held ? `"${held}"` : was(s, e);
+    c.mask.set(
+      s,
+      e,
+      false,
+      `clip of ${fmt(frameToSeconds(e - s, c.fps))} s shorter than ${fmt(rules.min_clip)} s (min_clip) dropped; held: ${what}`,
+    );
+  }
+}
+
+/**
+ * Skipped rules in words, one line per rule and reason: "rule fillers skipped for b.mp4: no transcript",
+ * "rule fillers skipped for a.mp4, b.mp4, c.mp4 and 4 more: no transcript".
+ */
+export function skippedRuleLines(skipped: Selection['skippedRules']): string[] {
+  const groups = new Map<string, { rule: string; why: string; sources: string[] }>();
+  for (const s of skipped) {
+    const key = `${s.rule}\n${s.why}`;
+    const g = groups.get(key) ?? { rule: s.rule, why: s.why, sources: [] };
+    if (s.source) g.sources.push(s.source);
+    groups.set(key, g);
+  }
+  return [...groups.values()].map(({ rule, why, sources }) => {
+    const named = sources.slice(0, 3).join(', ');
+    const more = sources.length > 3 ? ` and ${sources.length - 3} more` : '';
+    return `rule ${rule} skipped${sources.length ? ` for ${named}${more}` : ''}: ${why}`;
+  });
 }
 
 /**
@@ -244,9 +401,14 @@ function applyMinimums(c: Ctx, rules: Rules, explicit: Set<number>): void {
 export function select(analyses: readonly SourceAnalysis[], rules: Rules): Selection {
   const kept: SelectedRange[] = [];
   const dropped: SelectedRange[] = [];
-  const skipped = new Map<string, string>();
+  const skippedRules: Selection['skippedRules'] = [];
   const markers: Selection['markers'] = [];
   for (const a of analyses) {
+    // Per source: a rule skipped for one source may well have run on another (issue 14's "fillers skipped").
+    const skip: Skip = (rule, why) => {
+      if (!skippedRules.some((r) => r.rule === rule && r.source === a.name))
+        skippedRules.push({ rule, why, source: a.name });
+    };
     const { fps, frameCount: n } = a.source;
     const toFrame = (t: number) => Math.min(n, Math.max(0, Math.round((t * fps.num) / fps.den)));
     const mask = new FrameMask(n);
@@ -256,21 +418,27 @@ export function select(analyses: readonly SourceAnalysis[], rules: Rules): Selec
       n,
       toFrame,
       span: (s, e) => `${fmt(frameToSeconds(s, fps))}–${fmt(frameToSeconds(e, fps))} s`,
+      padding: new Set(),
+      notes: [],
     };
-    const speech = applySpeech(c, a, rules, skipped);
-    applyShots(c, a, rules, speech, skipped);
-    const explicit = applyTranscriptRules(c, a, rules, skipped);
-    applyFaces(c, a, rules, skipped);
-    for (const code of applyManual(c, a, rules, skipped)) explicit.add(code);
-    applyMinimums(c, rules, explicit);
+    const wordCuts = planWordCuts(a, rules, skip);
+    const speech = applySpeech(c, a, rules, new Set(wordCuts.flatMap((w) => w.words)), skip);
+    applyShots(c, a, rules, speech, skip);
+    const explicit = applyWordCuts(c, wordCuts);
+    applyFaces(c, a, rules, skip);
+    for (const code of applyManual(c, a, rules, skip)) explicit.add(code);
+    tidy(c, a, rules, explicit);
     for (const run of mask.runs()) {
+      const notes = run.keep
+        ? c.notes.filter((n) => n.frame > run.start && n.frame < run.end).map((n) => n.text)
+        : [];
       const range: SelectedRange = {
         source: a.source.source,
         start: frameToSeconds(run.start, fps),
         end: frameToSeconds(run.end, fps),
         startFrame: run.start,
         endFrame: run.end,
-        reasons: run.reasons.map((r) => mask.reason(r)),
+        reasons: [...run.reasons.map((r) => mask.reason(r)), ...notes],
       };
       (run.keep ? kept : dropped).push(range);
     }
@@ -290,7 +458,7 @@ export function select(analyses: readonly SourceAnalysis[], rules: Rules): Selec
     sources: analyses.map((a) => a.source),
     kept,
     dropped,
-    skippedRules: [...skipped].map(([rule, why]) => ({ rule, why })),
+    skippedRules,
     markers,
   };
 }

@@ -137,11 +137,14 @@ export async function transcribeFile(file: string, o: TranscribeOptions): Promis
   };
   o.progress?.start(`stt ${basename(file)}`, total);
   const t0 = performance.now();
+  // Once one loop fails the others stop taking windows, and every loop is waited for before the workers are
+  // closed: a worker still being opened when another loop failed would otherwise outlive the call.
+  let failed = false;
   try {
     let next = 0;
     const worker = async () => {
       let t: Transcriber | undefined;
-      while (next < chunks.length) {
+      while (next < chunks.length && !failed) {
         throwIfCancelled(o.signal);
         const chunk = chunks[next++]!;
         const key = cacheKey('stt-chunk', {
@@ -189,7 +192,16 @@ export async function transcribeFile(file: string, o: TranscribeOptions): Promis
         report();
       }
     };
-    await Promise.all(Array.from({ length: concurrency }, worker));
+    const loops = await Promise.allSettled(
+      Array.from({ length: concurrency }, () =>
+        worker().catch((e) => {
+          failed = true;
+          throw e;
+        }),
+      ),
+    );
+    const rejected = loops.find((l) => l.status === 'rejected');
+    if (rejected) throw rejected.reason;
   } finally {
     await Promise.all(workers.map((w) => w.close().catch(() => {})));
   }

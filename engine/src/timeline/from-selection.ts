@@ -3,6 +3,7 @@ import { sameRational } from '@autoedit/media';
 import type { Selection, SelectionSource } from '../schemas/selection.js';
 import { UserError } from '../util/errors.js';
 import type { Timeline, TimelineClip, TimelineMedia } from './model.js';
+import { chooseProfile, type ProfileChoice } from './profile.js';
 
 /** Source frame (at the source's rate) → project frame; identity when the rates match. */
 function toProjectFrame(frame: number, src: SelectionSource, fps: Timeline['fps']): number {
@@ -11,17 +12,21 @@ function toProjectFrame(frame: number, src: SelectionSource, fps: Timeline['fps'
 }
 
 /**
- * Pure: selection → timeline. The project takes the first video source's rate, size and pixel aspect
- * (an editor's usual default); audio-only projects get 25 fps 1280x720.
+ * Pure: selection → timeline. The project takes the first video source's displayed size, pixel aspect and
+ * rate (Shotcut's automatic profile; see chooseProfile), or the `profile` choice where it says otherwise.
  */
-export function timelineFromSelection(sel: Selection, name = 'AutoEdit'): Timeline {
+export function timelineFromSelection(
+  sel: Selection,
+  name = 'AutoEdit',
+  opts: { profile?: ProfileChoice } = {},
+): Timeline {
   if (sel.kept.length === 0)
     throw new UserError(
       'the selection keeps nothing: there is no timeline to export or render',
       'Loosen the rules (e.g. a lower silence threshold or shorter minimum clip) and run `autoedit select` again.',
     );
-  const lead = sel.sources.find((s) => s.hasVideo);
-  const fps = lead?.fps ?? { num: 25, den: 1 };
+  const project = chooseProfile(sel.sources, opts.profile);
+  const fps = project.fps;
   const media: TimelineMedia[] = sel.sources.map((s, i) => ({
     id: `m${i}`,
     path: s.source,
@@ -30,6 +35,10 @@ export function timelineFromSelection(sel: Selection, name = 'AutoEdit'): Timeli
     hasVideo: s.hasVideo,
     hasAudio: s.hasAudio,
     audioChannels: s.audioChannels,
+    fps: s.fps,
+    frames: Math.max(1, s.frameCount),
+    width: s.hasVideo ? s.width : undefined,
+    height: s.hasVideo ? s.height : undefined,
   }));
   const idOf = new Map(sel.sources.map((s, i) => [s.source, `m${i}`] as const));
   const clips: TimelineClip[] = [];
@@ -56,16 +65,24 @@ export function timelineFromSelection(sel: Selection, name = 'AutoEdit'): Timeli
       // A marker on a clip's first or last source frame may round just outside it: keep it on the clip.
       markers.push({ frame: start + Math.min(outF - inF - 1, Math.max(0, f - inF)), label: mk.label });
     }
-    clips.push({ media: idOf.get(k.source)!, in: inF, out: outF, start, reasons: k.reasons });
+    clips.push({
+      media: idOf.get(k.source)!,
+      in: inF,
+      out: outF,
+      start,
+      srcIn: k.startFrame,
+      srcOut: k.endFrame,
+      reasons: k.reasons,
+    });
     start += outF - inF;
   }
   return {
     version: 1,
     name,
     fps,
-    width: lead?.width ?? 1280,
-    height: lead?.height ?? 720,
-    sar: lead?.sar ?? { num: 1, den: 1 },
+    width: project.width,
+    height: project.height,
+    sar: project.sar,
     audioChannels: 2,
     sampleRate: 48000,
     media,

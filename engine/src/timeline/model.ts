@@ -15,6 +15,12 @@ export const TimelineMediaSchema = z.object({
   hasVideo: z.boolean(),
   hasAudio: z.boolean(),
   audioChannels: z.number().int().positive().optional(),
+  /** The source's own frame rate and length in its frames: where a format can say it, it does (FCPXML, OTIO). */
+  fps: RationalSchema,
+  frames: z.number().int().positive(),
+  /** Displayed picture size of a video source (after rotation), for formats that describe each source. */
+  width: z.number().int().positive().optional(),
+  height: z.number().int().positive().optional(),
 });
 export type TimelineMedia = z.infer<typeof TimelineMediaSchema>;
 
@@ -25,6 +31,9 @@ export const TimelineClipSchema = z.object({
   out: z.number().int().positive(),
   /** Position on the timeline (project frames). */
   start: z.number().int().nonnegative(),
+  /** The same in/out in source frames at the source's own rate (out exclusive). */
+  srcIn: z.number().int().nonnegative(),
+  srcOut: z.number().int().positive(),
   reasons: z.array(z.string()),
 });
 export type TimelineClip = z.infer<typeof TimelineClipSchema>;

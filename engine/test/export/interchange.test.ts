@@ -68,17 +68,40 @@ describe('EDL, FCPXML and OTIO read back as the model', () => {
         parseAttributeValue: false,
       }).parse(EXPORTERS.fcpxml.write(t, none));
       assert.equal(x.fcpxml.version, '1.9');
-      const frames = (s: string) => {
+      const framesAt = (s: string, fps: Timeline['fps']) => {
         const m = /^(\d+)(?:\/(\d+))?s$/.exec(s);
         assert.ok(m, `rational time ${s}`);
-        const num = Number(m[1]) * t.fps.num;
-        const den = Number(m[2] ?? 1) * t.fps.den;
-        assert.equal(num % den, 0, `${s} is a whole number of frames`);
+        const num = Number(m[1]) * fps.num;
+        const den = Number(m[2] ?? 1) * fps.den;
+        assert.equal(num % den, 0, `${s} is a whole number of frames at ${fps.num}/${fps.den}`);
         return num / den;
       };
-      const fmt = x.fcpxml.resources.format;
+      const frames = (s: string) => framesAt(s, t.fps);
+      const formats = [].concat(x.fcpxml.resources.format) as Record<string, string>[];
+      const fmt = formats.find((f) => f.id === 'r1')!;
       assert.equal(frames(fmt.frameDuration), 1);
       assert.deepEqual([fmt.width, fmt.height], [String(t.width), String(t.height)]);
+      // Each asset's format is its source's own rate; its duration is whole frames at that rate.
+      const rateOfFormat = new Map(
+        formats.map((f) => {
+          const [n, d] = f.frameDuration!.replace(/s$/, '').split('/').map(Number) as [number, number];
+          return [f.id!, { num: d ?? 1, den: n }] as const;
+        }),
+      );
+      for (const a of [].concat(x.fcpxml.resources.asset) as Record<string, string>[]) {
+        const m = t.media[Number(a.id!.slice(1)) - 2]!;
+        const rate = rateOfFormat.get(a.format!)!;
+        if (m.hasVideo) {
+          assert.equal(rate.num * m.fps.den, m.fps.num * rate.den, `${m.name}: asset format at its own rate`);
+          assert.equal(framesAt(a.duration!, rate), m.frames, `${m.name}: asset duration`);
+        }
+      }
+      const srcRate = (ref: string) => {
+        const a = ([].concat(x.fcpxml.resources.asset) as Record<string, string>[]).find(
+          (y) => y.id === ref,
+        )!;
+        return rateOfFormat.get(a.format!)!;
+      };
       const assets = new Map<string, string>(
         []
           .concat(x.fcpxml.resources.asset)
@@ -99,17 +122,25 @@ describe('EDL, FCPXML and OTIO read back as the model', () => {
       assert.deepEqual(
         clips.map((c) => ({
           path: assets.get(c.ref),
-          in: frames(c.start),
-          out: frames(c.start) + frames(c.duration),
+          srcIn: framesAt(c.start, srcRate(c.ref)),
+          length: frames(c.duration),
           start: frames(c.offset),
         })),
-        modelClips(t),
+        t.clips.map((c) => {
+          const m = mediaById(t, c.media);
+          return { path: m.path, srcIn: m.hasVideo ? c.srcIn : c.in, length: clipLength(c), start: c.start };
+        }),
         t.name,
       );
       const markers = clips.flatMap((c) =>
-        ([] as { start: string; value: string }[])
-          .concat((c.marker as never) ?? [])
-          .map((m) => ({ frame: frames(c.offset) + frames(m.start) - frames(c.start), label: m.value })),
+        ([] as { start: string; value: string }[]).concat((c.marker as never) ?? []).map((m) => {
+          const r = srcRate(c.ref);
+          const into = framesAt(m.start, r) - framesAt(c.start, r);
+          return {
+            frame: frames(c.offset) + Math.round((into * r.den * t.fps.num) / (r.num * t.fps.den)),
+            label: m.value,
+          };
+        }),
       );
       assert.deepEqual(markers, t.markers);
     }
@@ -120,40 +151,57 @@ describe('EDL, FCPXML and OTIO read back as the model', () => {
       const o = JSON.parse(EXPORTERS.otio.write(t, none));
       assert.equal(o.OTIO_SCHEMA, 'Timeline.1');
       const rate = t.fps.num / t.fps.den;
+      // Clips carry their source's own rate and frames; gaps the timeline's. Positions are read back in
+      // seconds and rounded to timeline frames (a clip of another rate lasts within a frame of its slot).
       const read = (track: { kind: string; children: Record<string, never>[] }) => {
         let at = 0;
-        const out: ReturnType<typeof modelClips> = [];
+        const out: { path: string; srcIn: number; srcOut: number; start: number; rate: number }[] = [];
         for (const c of track.children) {
           const r = c.source_range as {
             start_time: { value: number; rate: number };
-            duration: { value: number };
+            duration: { value: number; rate: number };
           };
-          assert.equal(r.start_time.rate, rate);
           if (c.OTIO_SCHEMA === 'Clip.2') {
             const ref = (c.media_references as Record<string, { target_url: string }>)[
               c.active_media_reference_key
             ]!;
             out.push({
               path: fileURLToPath(ref.target_url),
-              in: r.start_time.value,
-              out: r.start_time.value + r.duration.value,
-              start: at,
+              srcIn: r.start_time.value,
+              srcOut: r.start_time.value + r.duration.value,
+              start: Math.round(at * rate),
+              rate: r.start_time.rate,
             });
-          }
-          at += r.duration.value;
+          } else assert.equal(r.start_time.rate, rate, 'gaps at the timeline rate');
+          at += r.duration.value / r.duration.rate;
         }
         return out;
       };
+      const want = (keep: (m: Timeline['media'][number]) => boolean) =>
+        t.clips
+          .filter((c) => keep(mediaById(t, c.media)))
+          .map((c) => {
+            const m = mediaById(t, c.media);
+            return m.hasVideo
+              ? {
+                  path: m.path,
+                  srcIn: c.srcIn,
+                  srcOut: c.srcOut,
+                  start: c.start,
+                  rate: m.fps.num / m.fps.den,
+                }
+              : { path: m.path, srcIn: c.in, srcOut: c.out, start: c.start, rate };
+          });
       const [v, a] = o.tracks.children;
       assert.deepEqual([v.kind, a.kind], ['Video', 'Audio']);
       assert.deepEqual(
         read(v),
-        modelClips(t, (m) => m.hasVideo),
+        want((m) => m.hasVideo),
         `${t.name}: video`,
       );
       assert.deepEqual(
         read(a),
-        modelClips(t, (m) => m.hasAudio),
+        want((m) => m.hasAudio),
         `${t.name}: audio`,
       );
       assert.deepEqual(

@@ -86,7 +86,7 @@ const moving = (color: string, frames: number): Shot => ({
  * Show the first track rotated 90° clockwise: its tkhd display matrix becomes (0 1 0, -1 0 0, 0 0 1), what
  * phones write for portrait video (ffmpeg 5.1 has no option for it; `-display_rotation` came in 6.0).
  */
-function rotateFirstTrack(file: string): void {
+export function rotateFirstTrack(file: string): void {
   const b = readFileSync(file);
   const at = b.indexOf('tkhd');
   if (at < 4) throw new Error(`${file}: no tkhd box`);

@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'mocha';
-import { eventsJsonSchema, rulesJsonSchema, stringifySchema } from '../../src/schemas/json-schema.js';
+import {
+  eventsJsonSchema,
+  rulesJsonSchema,
+  stringifySchema,
+  watchEventsJsonSchema,
+} from '../../src/schemas/json-schema.js';
 import { RulesSchema } from '../../src/schemas/rules.js';
 import { REPO } from '../helpers/shared.js';
 
@@ -15,6 +20,11 @@ describe('rules.json schema', () => {
   it('engine/events.schema.json is generated from the run events zod schema', () => {
     const committed = readFileSync(join(REPO, 'engine', 'events.schema.json'), 'utf8');
     assert.equal(committed, stringifySchema(eventsJsonSchema()));
+  });
+
+  it('engine/watch-events.schema.json is generated from the watch and run events zod schemas', () => {
+    const committed = readFileSync(join(REPO, 'engine', 'watch-events.schema.json'), 'utf8');
+    assert.equal(committed, stringifySchema(watchEventsJsonSchema()));
   });
 
   it('the sample rules file is valid and an empty file means the defaults', () => {

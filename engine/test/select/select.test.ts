@@ -9,7 +9,7 @@ import type { Selection } from '../../src/schemas/selection.js';
 import { SequencesSchema } from '../../src/schemas/sequence.js';
 import { TranscriptSchema } from '../../src/schemas/transcript.js';
 import { loadAnalyses } from '../../src/select/load.js';
-import { select } from '../../src/select/select.js';
+import { select, skippedRuleLines } from '../../src/select/select.js';
 import { preparedRun, transcriptFromSpans } from '../helpers/run.js';
 import { sample, samples } from '../helpers/samples.js';
 import { fixture, requireShared } from '../helpers/shared.js';
@@ -54,10 +54,7 @@ describe('selection rules (real artifacts)', () => {
       assert.equal(k.end, k.endFrame / 25);
       assert.ok(k.endFrame > k.startFrame);
     }
-    assert.deepEqual(
-      sel.skippedRules.map((s) => s.rule),
-      ['fillers'],
-    );
+    assert.deepEqual(sel.skippedRules, [{ rule: 'fillers', why: 'no transcript', source: 'talk.mp4' }]);
   });
 
   it('cuts the filler word and transcript cuts by text and by sentence index', async () => {
@@ -168,7 +165,40 @@ describe('selection rules (real artifacts)', () => {
     const sel = select(analyses, rules({ shots: { min_length: 1 }, faces: { required: true } }));
     assert.equal(sel.kept.length, 1);
     assert.equal(keptSeconds(sel), 2);
-    assert.deepEqual(sel.skippedRules.map((s) => s.rule).sort(), ['faces', 'fillers', 'shots', 'speech']);
+    // No audio: the speech rule could not gate (said), fillers had nothing to act on (not "skipped").
+    assert.deepEqual(sel.skippedRules.map((s) => s.rule).sort(), ['faces', 'shots', 'speech']);
+    assert.equal(sel.skippedRules.find((s) => s.rule === 'speech')?.why, 'no audio track: whole source kept');
+    assert.ok(sel.skippedRules.every((s) => s.source === 'video-only.mp4'));
+  });
+
+  it('speech.source: transcript with only VAD present: says the transcript is what is missing', async () => {
+    const run = await preparedRun(join(dir, 'forced'), [sample('talk')]);
+    const { analyses } = await loadAnalyses(run.layout.artifacts);
+    const sel = select(analyses, rules({ speech: { source: 'transcript' } }));
+    assert.deepEqual(sel.skippedRules, [
+      { rule: 'fillers', why: 'no transcript', source: 'talk.mp4' },
+      {
+        rule: 'speech',
+        why: 'no transcript words (speech.source: transcript): whole source kept',
+        source: 'talk.mp4',
+      },
+    ]);
+    assert.equal(sel.kept.length, 1);
+  });
+
+  it('skipped rules in words: one line per rule and reason, naming up to three sources', () => {
+    const f = (source: string) => ({ rule: 'fillers', why: 'no transcript', source });
+    assert.deepEqual(
+      skippedRuleLines([
+        f('a.mp4'),
+        { rule: 'speech', why: 'no audio track: whole source kept', source: 'b.mp4' },
+        ...['c.mp4', 'd.mp4', 'e.mp4', 'f.mp4'].map(f),
+      ]),
+      [
+        'rule fillers skipped for a.mp4, c.mp4, d.mp4 and 2 more: no transcript',
+        'rule speech skipped for b.mp4: no audio track: whole source kept',
+      ],
+    );
   });
 
   it('jfk.wav with default silence rules keeps about what auto-editor keeps (9.7 s of 11 s, in 3 clips)', async () => {

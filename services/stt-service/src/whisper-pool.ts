@@ -11,6 +11,9 @@ import type { Logger } from '@autoedit/service-kit';
 export class WhisperPool {
   private readonly idle: LocalWhisper[] = [];
   private readonly waiters: ((w: LocalWhisper) => void)[] = [];
+  /** Every worker alive or being opened, busy or idle: close() stops them all, replacements included. */
+  private readonly all = new Set<LocalWhisper>();
+  private closed = false;
 
   private constructor(
     readonly file: string,
@@ -40,6 +43,7 @@ export class WhisperPool {
       });
     const pool = new WhisperPool(o.modelPath, model, open, o.log);
     const workers = await Promise.all(Array.from({ length: o.size }, open));
+    for (const w of workers) pool.all.add(w);
     pool.idle.push(...workers);
     return pool;
   }
@@ -50,6 +54,11 @@ export class WhisperPool {
   }
 
   private give(w: LocalWhisper): void {
+    if (this.closed) {
+      this.all.delete(w);
+      void w.close();
+      return;
+    }
     const next = this.waiters.shift();
     if (next) next(w);
     else this.idle.push(w);
@@ -57,15 +66,21 @@ export class WhisperPool {
 
   private replace(old: LocalWhisper, why: string): void {
     this.log.log('warn', 'whisper worker replaced', { why });
+    this.all.delete(old);
     void old.close().catch(() => {});
-    const retry = (attempt: number) =>
+    const retry = (attempt: number) => {
+      if (this.closed) return;
       this.open().then(
-        (w) => this.give(w),
+        (w) => {
+          this.all.add(w);
+          this.give(w);
+        },
         (e) => {
           this.log.log('error', 'whisper worker failed to load', { error: e as Error, attempt });
           setTimeout(() => retry(attempt + 1), Math.min(30_000, 1000 * 2 ** attempt)).unref();
         },
       );
+    };
     retry(0);
   }
 
@@ -97,7 +112,12 @@ export class WhisperPool {
     }
   }
 
+  /** Stops every worker, busy ones too (their jobs fail); a replacement still loading is stopped when it arrives. */
   async close(): Promise<void> {
-    await Promise.all(this.idle.splice(0).map((w) => w.close()));
+    this.closed = true;
+    this.idle.length = 0;
+    const all = [...this.all];
+    this.all.clear();
+    await Promise.all(all.map((w) => w.close().catch(() => {})));
   }
 }

@@ -1,7 +1,9 @@
 import { basename, dirname, extname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { EXPORT_FORMATS, type ExportFormat, FORMATS } from '../../exporters/formats.js';
+import { profileFromConfig, subtitleStyle } from '../../pipeline/assemble.js';
 import { readSelection, runExport } from '../../pipeline/stages.js';
+import type { ProfileChoice } from '../../timeline/profile.js';
 import { action } from '../context.js';
 import { flags } from '../flags.js';
 
@@ -14,17 +16,18 @@ export function registerExport(program: Command): void {
     .description('write the selection as a Shotcut project (MLT XML) that Shotcut opens and melt renders')
     .argument('<selection>', 'selection.json')
     .addOption(flags.output('output .mlt file').makeOptionMandatory())
+    .addOption(flags.profile())
     .action(
-      action(async (ctx, selection: string, f: { output: string }) => {
+      action(async (ctx, selection: string, f: { output: string; profile?: ProfileChoice }) => {
         const out = resolve(f.output);
-        return ctx.inRun('export-mlt', [selection], async () => {
+        return ctx.inRun('export-mlt', [selection], async ({ config }) => {
           const r = await runExport(
             await readSelection(resolve(selection)),
             ['mlt'],
             dirname(out),
             basename(out, extname(out) || undefined),
             undefined,
-            { signal: ctx.signal },
+            { signal: ctx.signal, profile: f.profile ?? profileFromConfig(config.profile) },
           );
           const w = r.written[0]!;
           ctx.result({ ok: true, output: w.path, backup: w.backup });
@@ -41,29 +44,41 @@ export function registerExport(program: Command): void {
     .addOption(flags.output('output folder (files are named <name>.<ext>)', 'dir').makeOptionMandatory())
     .addOption(flags.formats('mlt,kdenlive'))
     .addOption(flags.name('base file name').default('edit'))
+    .addOption(flags.profile())
     .addHelpText(
       'after',
       `\nFormats:\n${EXPORT_FORMATS.map((f) => `  ${f.padEnd(9)} ${FORMATS[f].description}`).join('\n')}`,
     )
     .action(
-      action(async (ctx, selection: string, f: { output: string; format: ExportFormat[]; name: string }) => {
-        return ctx.inRun('export', [selection], async () => {
-          const r = await runExport(
-            await readSelection(resolve(selection)),
-            f.format,
-            resolve(f.output),
-            f.name,
-            artifactsOf(selection),
-            { signal: ctx.signal },
-          );
-          ctx.result({ ok: true, written: r.written, skipped: r.skipped });
-          for (const w of r.written)
-            ctx.say(
-              `Wrote ${w.path}${w.backup ? ` (hand-edited previous version kept as ${w.backup})` : ''}`,
+      action(
+        async (
+          ctx,
+          selection: string,
+          f: { output: string; format: ExportFormat[]; name: string; profile?: ProfileChoice },
+        ) => {
+          return ctx.inRun('export', [selection], async ({ config }) => {
+            const r = await runExport(
+              await readSelection(resolve(selection)),
+              f.format,
+              resolve(f.output),
+              f.name,
+              artifactsOf(selection),
+              {
+                signal: ctx.signal,
+                subtitles: subtitleStyle(config),
+                profile: f.profile ?? profileFromConfig(config.profile),
+              },
             );
-          for (const s of r.skipped) ctx.say(`Skipped ${s.format}: ${s.why}`);
-          return 0;
-        });
-      }),
+            ctx.result({ ok: true, written: r.written, skipped: r.skipped, warnings: r.warnings });
+            for (const w of r.written)
+              ctx.say(
+                `Wrote ${w.path}${w.backup ? ` (hand-edited previous version kept as ${w.backup})` : ''}`,
+              );
+            for (const s of r.skipped) ctx.say(`Skipped ${s.format}: ${s.why}`);
+            for (const w of r.warnings) ctx.say(`Note: ${w}`);
+            return 0;
+          });
+        },
+      ),
     );
 }

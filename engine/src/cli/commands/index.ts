@@ -9,6 +9,7 @@ import { registerRender } from './render.js';
 import { registerSelect } from './select.js';
 import { registerStt } from './stt.js';
 import { registerVad } from './vad.js';
+import { registerWatch } from './watch.js';
 
 /** Every CLI command, in the order `autoedit --help` lists them. One module per command. */
 export const commands: ((program: Command) => void)[] = [
@@ -20,6 +21,7 @@ export const commands: ((program: Command) => void)[] = [
   registerExport,
   registerRender,
   registerPipeline,
+  registerWatch,
   registerModels,
   registerConfig,
 ];

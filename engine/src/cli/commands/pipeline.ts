@@ -3,6 +3,7 @@ import { type Command, Option } from 'commander';
 import { EXPORT_FORMATS, type ExportFormat } from '../../exporters/formats.js';
 import { runPipeline } from '../../pipeline/pipeline.js';
 import type { StageName } from '../../schemas/events.js';
+import type { ProfileChoice } from '../../timeline/profile.js';
 import { action } from '../context.js';
 import { flags, listArg } from '../flags.js';
 
@@ -16,6 +17,7 @@ interface Flags {
   model?: string;
   backend?: 'local' | 'beam' | 'lightning';
   wait?: number | true;
+  profile?: ProfileChoice;
 }
 
 export function registerPipeline(program: Command): void {
@@ -39,6 +41,7 @@ export function registerPipeline(program: Command): void {
     .addOption(flags.rules())
     .addOption(flags.model())
     .addOption(flags.backend())
+    .addOption(flags.profile())
     .addOption(flags.wait())
     .addHelpText(
       'after',
@@ -65,6 +68,7 @@ Examples:
           render: f.render,
           model: f.model,
           backend: f.backend,
+          profile: f.profile,
           cache: ctx.globals.cache,
           signal: ctx.signal,
           onEvent: ctx.onEvent,

@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { runSelect } from '../../pipeline/stages.js';
 import { loadRules } from '../../select/rules-file.js';
+import { skippedRuleLines } from '../../select/select.js';
 import { action } from '../context.js';
 import { flags } from '../flags.js';
 
@@ -43,7 +44,7 @@ export function registerSelect(program: Command): void {
           ctx.say(
             `Kept ${kept.toFixed(2)} s in ${selection.kept.length} clip(s), dropped ${selection.dropped.length} range(s)`,
           );
-          for (const s of selection.skippedRules) ctx.say(`  rule ${s.rule} skipped: ${s.why}`);
+          for (const line of skippedRuleLines(selection.skippedRules)) ctx.say(`  ${line}`);
           ctx.say(`Selection: ${out}`);
           return 0;
         });

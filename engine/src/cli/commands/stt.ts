@@ -1,7 +1,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { toSrt, toVtt, transcriptCues } from '../../exporters/subtitles.js';
-import { planFromConfig } from '../../pipeline/assemble.js';
+import { planFromConfig, subtitleStyle } from '../../pipeline/assemble.js';
 import { readArtifact, writeArtifact } from '../../project/artifacts.js';
 import { TranscriptSchema } from '../../schemas/transcript.js';
 import { VadSchema } from '../../schemas/vad.js';
@@ -104,7 +104,7 @@ export function registerStt(program: Command): void {
             [f.vtt, 'vtt', toVtt],
           ] as const) {
             if (!wanted) continue;
-            await writeFileAtomic(`${stem}.${ext}`, format(transcriptCues(tr)));
+            await writeFileAtomic(`${stem}.${ext}`, format(transcriptCues(tr, subtitleStyle(config))));
             written.push(`${stem}.${ext}`);
           }
           const words = tr.segments.reduce((a, s) => a + s.words.length, 0);

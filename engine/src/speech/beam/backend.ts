@@ -54,6 +54,7 @@ export class BeamBackend {
   readonly report: WindowReport[] = [];
   private local?: Promise<LocalWhisper>;
   private localQueue: Promise<unknown> = Promise.resolve();
+  private closed = false;
   private readonly run = randomUUID().slice(0, 8);
 
   private constructor(
@@ -186,6 +187,7 @@ export class BeamBackend {
       );
     // The fallback: this window alone, on this machine, one window at a time.
     const run = this.localQueue.then(async () => {
+      if (this.closed) throw new CancelledError('the Beam backend was closed');
       // A worker that died (killed on a timeout, crashed) is replaced for the next window.
       if (!this.local || !(await this.local.catch(() => undefined))?.alive)
         this.local = LocalWhisper.open(this.localModel!.path, {
@@ -227,6 +229,9 @@ export class BeamBackend {
   }
 
   async close(): Promise<void> {
+    // Windows queued for the local fallback must not open a worker after this: wait for the one running.
+    this.closed = true;
+    await this.localQueue;
     await this.store.close().catch(() => {});
     if (this.local) await (await this.local.catch(() => undefined))?.close();
   }
