@@ -27,7 +27,8 @@ export function selectionSource(runRoot: string, e: MediaEntry): SelectionSource
     width: shown?.width,
     height: shown?.height,
     sar: shown?.sar,
-    rotation: v?.rotation || undefined,
+    // Only when set: an `undefined` field would not survive the JSON round trip of selection.json.
+    ...(v?.rotation ? { rotation: v.rotation } : {}),
     duration: e.probe.duration,
     frameCount: Math.max(1, secondsToFrame(e.probe.duration, fps)),
     hasVideo: !!v,
