@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { produceAtomically } from './atomic.js';
 import { finished, run, spawnStream } from './exec.js';
 import {
@@ -9,7 +9,7 @@ import {
   proxyArgs,
 } from './ffmpeg-args.js';
 import { UnsupportedMediaError } from './probe.js';
-import { parseWav, readWav, wavHeader } from './wav.js';
+import { checkWavFile, parseWav, readWav, wavHeader } from './wav.js';
 
 /**
  * Extract one audio stream to a 16-bit PCM WAV (16 kHz mono by default), atomically. With `keepPcm` the
@@ -29,20 +29,42 @@ export async function extractAudio(
   return produceAtomically(output, async (tmp) => {
     if (!o.keepPcm && !o.onPcm) {
       await run('ffmpeg', extractAudioArgs(input, tmp, o), { signal: o.signal });
+      // Whatever ffmpeg wrote must be a whole WAV (its header's length matches the file) before it is used.
+      await checkWavFile(tmp);
       return undefined;
     }
     const pcm = await collectPcm(pcmStreamArgs(input, o), o.signal, o.onPcm);
     const header = wavHeader(pcm.length / (o.channels ?? 1), o.sampleRate ?? 16000, o.channels ?? 1);
-    const file = await open(tmp, 'w');
-    try {
-      await file.writev([header, new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength)]);
-    } finally {
-      await file.close();
-    }
+    const body = new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength);
+    await writeAll(tmp, [header, body]);
+    // A short file (full disk, quota) with a header claiming the full length would silently lose speech.
+    const { size } = await stat(tmp);
+    if (size !== header.length + body.length)
+      throw new Error(`${output}: wrote ${size} of ${header.length + body.length} bytes`);
     return pcm;
   }).catch((e) => {
     throw noAudio(input, e);
   });
+}
+
+/**
+ * Write `buffers` to a new file, all of their bytes: a short write (what write(2) does when the disk fills up)
+ * is continued, so the next write reports the error (ENOSPC) instead of the shortfall passing unnoticed.
+ */
+export async function writeAll(path: string, buffers: readonly Uint8Array[]): Promise<void> {
+  const file = await open(path, 'w');
+  try {
+    for (const b of buffers) {
+      for (let at = 0; at < b.length; ) {
+        const { bytesWritten } = await file.write(b, at, Math.min(b.length - at, 1 << 24));
+        if (bytesWritten <= 0) throw new Error(`${path}: the file system accepted no more bytes`);
+        at += bytesWritten;
+      }
+    }
+    await file.sync();
+  } finally {
+    await file.close();
+  }
 }
 
 /**
@@ -126,6 +148,11 @@ export async function decodePcm(
 ): Promise<Int16Array> {
   if (/\.wav$/i.test(input) && o.audioStream === undefined) {
     const wav = await readWav(input).catch(() => undefined);
+    if (wav?.truncated)
+      throw new UnsupportedMediaError(
+        input,
+        'incomplete WAV file (its header claims more samples than it holds); run `autoedit ingest` again',
+      );
     if (wav && wav.sampleRate === (o.sampleRate ?? 16000) && wav.channels === (o.channels ?? 1))
       return wav.pcm;
   }

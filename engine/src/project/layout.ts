@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { makeDir } from '../util/make-dir.js';
 
 export const RUN_DIRS = ['raw', 'audio', 'proxies', 'artifacts', 'outputs', 'logs'] as const;
 
@@ -33,7 +33,7 @@ export function runLayout(dir: string): RunLayout {
 }
 
 export async function ensureRunDirs(layout: RunLayout): Promise<void> {
-  for (const d of RUN_DIRS) await mkdir(layout[d], { recursive: true });
+  for (const d of RUN_DIRS) await makeDir(layout[d]);
 }
 
 /** Per-source analysis file: `<kind>.json` when the run has one source, else `<kind>.<media name>.json`. */

@@ -1,9 +1,10 @@
 import { readFileSync, rmSync } from 'node:fs';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { open, readFile, rename, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import * as z from 'zod';
 import { throwIfCancelled, UserError } from '../util/errors.js';
+import { makeDir } from '../util/make-dir.js';
 
 /**
  * One process at a time works on a run folder: `media.db.json`, artifacts and outputs are read, merged and
@@ -100,7 +101,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Take the run folder's lock (creating the folder); release it when done, also on failure. */
 export async function lockRun(runDir: string, opts: LockOptions): Promise<RunLock> {
-  await mkdir(runDir, { recursive: true });
+  await makeDir(runDir);
   const file = join(runDir, LOCK_FILE);
   const me: LockInfo = {
     pid: process.pid,

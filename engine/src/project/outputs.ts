@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import { copyFile, readFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import * as z from 'zod';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { makeDir } from '../util/make-dir.js';
 import { readArtifactIfValid, writeArtifact } from './artifacts.js';
 
 const sha = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
@@ -42,7 +43,7 @@ export async function writeOutput(
   let backup: string | undefined;
   if (current && sha(current) !== manifest.written[fileName] && sha(current) !== sha(content)) {
     const dir = join(outputsDir, 'backups');
-    await mkdir(dir, { recursive: true });
+    await makeDir(dir);
     const ext = extname(fileName);
     backup = join(dir, `${basename(fileName, ext)}.${new Date().toISOString().replace(/[:.]/g, '-')}${ext}`);
     await copyFile(path, backup);
