@@ -32,6 +32,7 @@ export { ArtifactError, parseArtifact, readArtifact, writeArtifact } from './pro
 export { ensureRunDirs, RUN_DIRS, type RunLayout, runLayout } from './project/layout.js';
 export { LOCK_FILE, lockRun, type RunLock, RunLockedError, withRunLock } from './project/lock.js';
 export { type WrittenOutput, writeOutput } from './project/outputs.js';
+export { assertSourcesPresent, MissingSourceError } from './project/sources.js';
 export { renderSelection } from './render/render.js';
 export { DETECTORS, type DetectorChoice, type DetectorName, detectScenes } from './scenes/detect.js';
 export { detectAll, runScenes, type SceneJob } from './scenes/stage.js';

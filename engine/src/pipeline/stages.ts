@@ -7,6 +7,7 @@ import { readArtifact, writeArtifact } from '../project/artifacts.js';
 import { cached, cacheKey } from '../project/cache.js';
 import { perSourceArtifact, type RunLayout } from '../project/layout.js';
 import { type WrittenOutput, writeOutput } from '../project/outputs.js';
+import { assertSourcesPresent } from '../project/sources.js';
 import type { MediaDb } from '../schemas/media-db.js';
 import type { Rules } from '../schemas/rules.js';
 import { type Selection, SelectionSchema } from '../schemas/selection.js';
@@ -113,6 +114,7 @@ export async function runExport(
   artifactsDir?: string,
   opts: { signal?: AbortSignal } = {},
 ): Promise<{ written: WrittenOutput[]; skipped: { format: string; why: string }[] }> {
+  await assertSourcesPresent(sel);
   const { EXPORTERS } = await loadExporters();
   const timeline = timelineFromSelection(sel, name);
   const transcripts = await transcriptsFor(sel, artifactsDir);

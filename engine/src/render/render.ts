@@ -1,4 +1,6 @@
-import { produceAtomically, renderArgs, run } from '@autoedit/media';
+import { dirname } from 'node:path';
+import { produceAtomically, removeStalePartials, renderArgs, run } from '@autoedit/media';
+import { assertSourcesPresent } from '../project/sources.js';
 import type { Selection } from '../schemas/selection.js';
 import { timelineFromSelection } from '../timeline/from-selection.js';
 import { UserError } from '../util/errors.js';
@@ -14,6 +16,7 @@ export async function renderSelection(
       'the selection keeps nothing: there is nothing to render',
       'Loosen the rules (e.g. lower speech.min_probability) and run select again.',
     );
+  await assertSourcesPresent(sel);
   const t = timelineFromSelection(sel);
   const inputs = sel.sources.map((s) => ({
     path: s.source,
@@ -26,6 +29,8 @@ export async function renderSelection(
     startFrame: k.startFrame,
     endFrame: k.endFrame,
   }));
+  // A render killed with SIGKILL leaves its temp file; the next render into the folder removes it.
+  await removeStalePartials(dirname(output));
   await produceAtomically(output, (tmp) =>
     run(
       'ffmpeg',
