@@ -120,9 +120,13 @@ export async function lockRun(runDir: string, opts: LockOptions): Promise<RunLoc
       const fh = await open(file, 'wx');
       try {
         await fh.writeFile(`${JSON.stringify(me)}\n`);
-      } finally {
+      } catch (e) {
+        // An empty lock (full disk) would make the next process wait for nobody: leave none.
         await fh.close();
+        await rm(file, { force: true });
+        throw e;
       }
+      await fh.close();
       break;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') {
