@@ -15,7 +15,7 @@ import {
   writeFile,
 } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 // The public surface, by package name.
 import { MediaDbSchema, readArtifact, SelectionSchema, SequencesSchema, VadSchema } from '@autoedit/engine';
@@ -100,9 +100,15 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('reliability: no silent wrong cuts, clean exits under faults (issue 11)', function () {
   this.timeout(300_000);
   let dir: string;
+  /** A small selection (talk.mp4's speech) to render or export anywhere. */
+  let shortSelection: string;
   before(async () => {
     samples();
     dir = await mkdtemp(join(tmpdir(), 'autoedit-rel-'));
+    const run = join(dir, 'short');
+    const r = await cli(['pipeline', sample('talk'), '-o', run, '--skip', 'scenes']);
+    assert.equal(r.code, 0, r.stderr);
+    shortSelection = join(run, 'artifacts', 'selection.json');
   });
   after(async () => {
     await rm(dir, { recursive: true, force: true });
@@ -146,8 +152,7 @@ describe('reliability: no silent wrong cuts, clean exits under faults (issue 11)
     });
 
     it('disk full where select, export and render write: exit 1 naming the file, no partial file', async function () {
-      const run = join(dir, 'full-outputs-run');
-      assert.equal((await cli(['pipeline', sample('talk'), '-o', run, '--skip', 'scenes'])).code, 0);
+      const run = dirname(dirname(shortSelection));
       const mnt = join(dir, 'full-disk');
       await mkdir(mnt);
       if (!mountTmpfs(mnt, '256k')) this.skip(); // needs root
@@ -295,9 +300,11 @@ describe('reliability: no silent wrong cuts, clean exits under faults (issue 11)
         child.on('exit', (code, signal) => r(code ?? (signal ? -1 : null))),
       );
       const name = out.split('/').pop()!;
-      for (let i = 0; i < 600 && (await ffmpegWith(name)).length === 0; i++) await sleep(100);
-      assert.ok((await ffmpegWith(name)).length > 0, 'ffmpeg started');
-      await sleep(500);
+      const encoding = async () =>
+        (await ffmpegWith(name)).length > 0 &&
+        (await partials(dirname(out))).some((f) => f.startsWith(`.${name}.`));
+      for (let i = 0; i < 600 && !(await encoding()); i++) await sleep(100);
+      assert.ok(await encoding(), 'ffmpeg is writing its partial file');
       return { child, exited, name };
     }
 
@@ -338,12 +345,7 @@ describe('reliability: no silent wrong cuts, clean exits under faults (issue 11)
       await mkdir(elsewhere);
       const stale = join(elsewhere, `.x.mp4.${child.pid}.0123abcd.partial`);
       await writeFile(stale, 'left by a killed render');
-      const short = await cli([
-        'render',
-        join(dir, 'some-bad', 'artifacts', 'selection.json'),
-        '-o',
-        join(elsewhere, 'y.mp4'),
-      ]);
+      const short = await cli(['render', shortSelection, '-o', join(elsewhere, 'y.mp4')]);
       assert.equal(short.code, 0, short.stderr);
       assert.ok(!existsSync(stale));
     });
@@ -368,7 +370,7 @@ describe('reliability: no silent wrong cuts, clean exits under faults (issue 11)
         for (const args of [
           ['pipeline', sample('talk'), '-o', join(ro, 'run')],
           ['ingest', sample('talk'), '-o', join(ro, 'run')],
-          ['render', join(dir, 'some-bad', 'artifacts', 'selection.json'), '-o', join(ro, 'x.mp4')],
+          ['render', shortSelection, '-o', join(ro, 'x.mp4')],
         ])
           assertCleanError(await cli(args), 1, new RegExp(`${ro}(/x\\.mp4)?: the file system is read-only`));
       } finally {
