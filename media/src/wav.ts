@@ -59,12 +59,13 @@ export function parseWav(buf: Uint8Array): WavPcm | undefined {
       const open = size === 0 || size === 0xffffffff;
       const end = open ? buf.length : Math.min(buf.length, body + size);
       const n = (end - body) >> 1;
-      const truncated = !open && body + size > buf.length;
+      // Present only when true, so a whole file parses to just its format and samples.
+      const truncated = !open && body + size > buf.length ? { truncated: true } : {};
       const at16 = buf.byteOffset + body;
-      if (at16 % 2 === 0) return { ...fmt, pcm: new Int16Array(buf.buffer, at16, n), truncated };
+      if (at16 % 2 === 0) return { ...fmt, pcm: new Int16Array(buf.buffer, at16, n), ...truncated };
       const pcm = new Int16Array(n); // unaligned: copy
       new Uint8Array(pcm.buffer).set(buf.subarray(body, body + n * 2));
-      return { ...fmt, pcm, truncated };
+      return { ...fmt, pcm, ...truncated };
     }
     at = body + size + (size & 1); // chunks are padded to even sizes
   }
