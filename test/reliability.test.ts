@@ -67,6 +67,7 @@ function mountTmpfs(dir: string, size: string, readOnly = false): boolean {
     });
     return true;
   } catch {
+    console.log(`      skipped: cannot mount a ${size} tmpfs at ${dir} (needs root: mount -t tmpfs)`);
     return false;
   }
 }
@@ -95,6 +96,15 @@ async function ffmpegWith(text: string): Promise<string[]> {
   return stdout.split('\n').filter((l) => /ffmpeg/.test(l) && l.includes(text));
 }
 
+const which = (cmd: string): boolean => {
+  try {
+    execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('reliability: no silent wrong cuts, clean exits under faults (issue 11)', function () {
@@ -118,7 +128,7 @@ describe('reliability: no silent wrong cuts, clean exits under faults (issue 11)
     it('disk full: ingest exits 1 naming the audio file; the last good audio and the edit survive; nothing partial is left', async function () {
       const mnt = join(dir, 'small-disk');
       await mkdir(mnt);
-      if (!mountTmpfs(mnt, '2m')) this.skip(); // needs root: `mount -t tmpfs` (skipped, not failed, elsewhere)
+      if (!mountTmpfs(mnt, '2m')) this.skip(); // needs root (skipped with a message, not failed, elsewhere)
       try {
         const run = join(mnt, 'run');
         const first = await cli(['pipeline', sample('talk'), '-o', run, '--skip', 'scenes']);
@@ -328,7 +338,12 @@ describe('reliability: no silent wrong cuts, clean exits under faults (issue 11)
       });
     }
 
-    it('SIGKILL: ffmpeg stops at once (parent-death signal); the next run removes the partial file', async () => {
+    it('SIGKILL: ffmpeg stops at once (parent-death signal); the next run removes the partial file', async function () {
+      // util-linux's setpriv is what sets the parent-death signal (Debian: always installed).
+      if (process.platform !== 'linux' || !which('setpriv')) {
+        console.log('      skipped: needs Linux and setpriv (util-linux) on PATH');
+        this.skip();
+      }
       const out = join(run, 'outputs', 'killed.mp4');
       const { child, exited, name } = await renderUntilEncoding(out);
       child.kill('SIGKILL');

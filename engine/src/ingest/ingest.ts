@@ -112,7 +112,13 @@ async function placeRaw(original: string, target: string, copy: boolean): Promis
   const st = await lstat(target).catch(() => undefined);
   if (st?.isSymbolicLink() && !copy && (await readlink(target)) === original) return;
   if (st) await rm(target, { force: true });
-  if (copy) await produceAtomically(target, (tmp) => copyFile(original, tmp));
+  if (copy)
+    await produceAtomically(target, async (tmp) => {
+      await copyFile(original, tmp);
+      // The copy must be whole before it stands in for the original.
+      const [want, got] = await Promise.all([stat(original), stat(tmp)]);
+      if (got.size !== want.size) throw new Error(`${target}: copied ${got.size} of ${want.size} bytes`);
+    });
   else await symlink(original, target);
 }
 
