@@ -455,6 +455,19 @@ describe('reliability: no silent wrong cuts, clean exits under faults (issue 11)
       env: { AUTOEDIT_FFMPEG: join(dir, 'no', 'ffmpeg') },
     });
     assertCleanError(viaEnv, 3, /AUTOEDIT_FFMPEG/);
+    // Something that stands for ffmpeg but cannot run it (no execute bit, a folder, not a program): the tool
+    // is the problem (exit 3), never the media file.
+    const notExec = join(dir, 'ffmpeg-not-executable');
+    await writeFile(notExec, '');
+    const notProgram = join(dir, 'ffmpeg-not-a-program');
+    await writeFile(notProgram, 'garbage\n', { mode: 0o755 });
+    for (const fake of [notExec, bin, notProgram]) {
+      const r = await cli(['cut', sample('scenesA'), '-o', join(dir, 'nf5', 's.json')], {
+        env: { AUTOEDIT_FFMPEG: fake },
+      });
+      assertCleanError(r, 3, new RegExp(`ffmpeg cannot be run: ${fake} .*apt-get install ffmpeg`));
+      assert.doesNotMatch(r.stderr, /corrupt/);
+    }
     const skip = await cli(['pipeline', sample('talk'), '-o', join(dir, 'nf4'), '--skip', 'foo']);
     assert.equal(skip.code, 2);
     assert.match(

@@ -14,11 +14,18 @@ export class ProcessError extends Error {
   }
 }
 
-/** The program itself is not installed (ENOENT on spawn). */
+/**
+ * The program itself is not installed (ENOENT on spawn), or what stands for it cannot be run (not executable,
+ * a folder): `unusable` then says what was found instead.
+ */
 export class MissingToolError extends Error {
-  constructor(readonly tool: Tool) {
+  constructor(
+    readonly tool: Tool,
+    unusable?: string,
+  ) {
     super(
-      `${tool} was not found on PATH. Install it (Debian/Ubuntu: sudo apt-get install ${TOOL_PACKAGE[tool]}) ` +
+      `${unusable ? `${tool} cannot be run: ${unusable}` : `${tool} was not found on PATH`}. ` +
+        `Install it (Debian/Ubuntu: sudo apt-get install ${TOOL_PACKAGE[tool]}) ` +
         `or point AUTOEDIT_${tool.toUpperCase()} at the executable.`,
     );
     this.name = 'MissingToolError';

@@ -1,4 +1,4 @@
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { execa, execaNode } from 'execa';
 import { MissingToolError, ProcessError, stderrTail } from './errors.js';
@@ -28,9 +28,20 @@ export function toProcessError(tool: Tool, args: readonly string[], error: unkno
     isCanceled?: boolean;
   };
   if (e.code === 'ENOENT') return new MissingToolError(tool);
+  // Found but not runnable (no execute permission, a folder, not a program): the tool is missing too, never
+  // a failure to blame on the media file being processed.
+  if (e.code && ['EACCES', 'EISDIR', 'ENOTDIR', 'ENOEXEC', 'EPERM'].includes(e.code))
+    return new MissingToolError(tool, `${toolPath(tool)} (${e.code})`);
   const command = quote([toolPath(tool), ...args]);
   const raw = e.stderr instanceof Uint8Array ? Buffer.from(e.stderr).toString('utf8') : e.stderr;
   const tail = typeof raw === 'string' ? stderrTail(raw) : '';
+  // 126/127: the program could not be executed (setpriv's and the shell's convention; ffmpeg, ffprobe and
+  // melt never exit with them).
+  if (e.exitCode === 126 || e.exitCode === 127)
+    return new MissingToolError(
+      tool,
+      `${toolPath(tool)} (exit ${e.exitCode}${tail ? `: ${tail.split('\n').pop()}` : ''})`,
+    );
   const why = e.timedOut
     ? 'timed out'
     : e.isCanceled
@@ -49,7 +60,7 @@ function which(name: string): string | undefined {
   for (const c of candidates) {
     try {
       accessSync(c, constants.X_OK);
-      return c;
+      if (statSync(c).isFile()) return c;
     } catch {}
   }
   return undefined;
