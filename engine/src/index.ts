@@ -39,6 +39,7 @@ export {
   type WrittenOutput,
   writeOutput,
 } from './project/outputs.js';
+export { assertSourcesPresent, MissingSourceError } from './project/sources.js';
 export { renderSelection } from './render/render.js';
 export { DETECTORS, type DetectorChoice, type DetectorName, detectScenes } from './scenes/detect.js';
 export { detectAll, runScenes, type SceneJob } from './scenes/stage.js';

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { rename, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readdir, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { StorageError, storageError, storageErrorFromTool } from './errors.js';
 
 /**
  * A sibling temp path for `target`: same directory (so rename is atomic), hidden, unique, and short whatever
@@ -31,8 +32,24 @@ export function isStaleTempName(name: string): boolean {
 }
 
 /**
+ * Remove the temp files a killed process left in `dir` (tempPathFor's names whose pid is gone).
+ * A process killed with SIGKILL cannot clean up after itself; the next run does. Returns the removed paths.
+ */
+export async function removeStalePartials(dir: string): Promise<string[]> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const removed: string[] = [];
+  for (const name of names) {
+    if (!isStaleTempName(name)) continue;
+    await rm(join(dir, name), { force: true }).catch(() => undefined);
+    removed.push(join(dir, name));
+  }
+  return removed;
+}
+
+/**
  * Produce `target` through `make(tempPath)`, then rename into place. On failure the temp file is removed,
- * so readers never see a half-written file.
+ * so readers never see a half-written file. A full disk, a read-only or forbidden folder become a
+ * StorageError naming `target` (not the hidden temp name).
  */
 export async function produceAtomically<T>(target: string, make: (tmp: string) => Promise<T>): Promise<T> {
   const tmp = tempPathFor(target);
@@ -42,6 +59,12 @@ export async function produceAtomically<T>(target: string, make: (tmp: string) =
     return result;
   } catch (error) {
     await rm(tmp, { force: true });
-    throw error;
+    throw asStorageError(error, target, tmp) ?? error;
   }
+}
+
+function asStorageError(error: unknown, target: string, tmp: string): StorageError | undefined {
+  const fs = storageError(error, target);
+  if (fs) return fs.path === tmp ? new StorageError(target, fs.code, fs.hint, { cause: error }) : fs;
+  return storageErrorFromTool(error, target, tmp);
 }

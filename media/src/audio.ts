@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { produceAtomically } from './atomic.js';
 import { finished, run, spawnStream } from './exec.js';
 import {
@@ -9,7 +9,7 @@ import {
   proxyArgs,
 } from './ffmpeg-args.js';
 import { UnsupportedMediaError } from './probe.js';
-import { parseWav, readWav, readWavLayout, wavHeader } from './wav.js';
+import { checkWavFile, parseWav, readWav, readWavLayout, wavHeader } from './wav.js';
 
 /**
  * Extract one audio stream to a 16-bit PCM WAV (16 kHz mono by default), atomically. With `onPcm` the
@@ -28,6 +28,8 @@ export async function extractAudio(
   return produceAtomically(output, async (tmp) => {
     if (!o.onPcm) {
       await run('ffmpeg', extractAudioArgs(input, tmp, o), { signal: o.signal });
+      // Whatever ffmpeg wrote must be a whole WAV (its header's length matches the file) before it is used.
+      await checkWavFile(tmp);
       return undefined;
     }
     const channels = o.channels ?? 1;
@@ -43,6 +45,8 @@ export async function extractAudio(
         o.onPcm(piece);
       }
       await writeFully(file, wavHeader(bytes / 2 / channels, o.sampleRate ?? 16000, channels), 0);
+      // Verified as a reader will see it before it replaces the last good one.
+      await checkWavFile(tmp);
       return bytes / 2;
     } finally {
       await file.close();
@@ -146,6 +150,26 @@ export async function* pcmChunks(
 }
 
 /**
+ * Write `buffers` to a new file, all of their bytes: a short write (what write(2) does when the disk fills up)
+ * is continued, so the next write reports the error (ENOSPC) instead of the shortfall passing unnoticed.
+ */
+export async function writeAll(path: string, buffers: readonly Uint8Array[]): Promise<void> {
+  const file = await open(path, 'w');
+  try {
+    for (const b of buffers) {
+      for (let at = 0; at < b.length; ) {
+        const { bytesWritten } = await file.write(b, at, Math.min(b.length - at, 1 << 24));
+        if (bytesWritten <= 0) throw new Error(`${path}: the file system accepted no more bytes`);
+        at += bytesWritten;
+      }
+    }
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+}
+
+/**
  * Run ffmpeg with PCM on stdout and gather it into one aligned Int16Array; `onPcm` gets each piece as it
  * arrives (whole samples only, in an aligned copy). An exception there stops ffmpeg and fails the call.
  */
@@ -226,6 +250,11 @@ export async function decodePcm(
 ): Promise<Int16Array> {
   if (/\.wav$/i.test(input) && o.audioStream === undefined) {
     const wav = await readWav(input).catch(() => undefined);
+    if (wav?.truncated)
+      throw new UnsupportedMediaError(
+        input,
+        'incomplete WAV file (its header claims more samples than it holds); run `autoedit ingest` again',
+      );
     if (wav && wav.sampleRate === (o.sampleRate ?? 16000) && wav.channels === (o.channels ?? 1))
       return wav.pcm;
   }

@@ -1,3 +1,5 @@
+import { accessSync, constants, statSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { execa, execaNode } from 'execa';
 import { MissingToolError, ProcessError, stderrTail } from './errors.js';
 import { type Tool, toolPath } from './tools.js';
@@ -26,9 +28,20 @@ export function toProcessError(tool: Tool, args: readonly string[], error: unkno
     isCanceled?: boolean;
   };
   if (e.code === 'ENOENT') return new MissingToolError(tool);
+  // Found but not runnable (no execute permission, a folder, not a program): the tool is missing too, never
+  // a failure to blame on the media file being processed.
+  if (e.code && ['EACCES', 'EISDIR', 'ENOTDIR', 'ENOEXEC', 'EPERM'].includes(e.code))
+    return new MissingToolError(tool, `${toolPath(tool)} (${e.code})`);
   const command = quote([toolPath(tool), ...args]);
   const raw = e.stderr instanceof Uint8Array ? Buffer.from(e.stderr).toString('utf8') : e.stderr;
   const tail = typeof raw === 'string' ? stderrTail(raw) : '';
+  // 126/127: the program could not be executed (setpriv's and the shell's convention; ffmpeg, ffprobe and
+  // melt never exit with them).
+  if (e.exitCode === 126 || e.exitCode === 127)
+    return new MissingToolError(
+      tool,
+      `${toolPath(tool)} (exit ${e.exitCode}${tail ? `: ${tail.split('\n').pop()}` : ''})`,
+    );
   const why = e.timedOut
     ? 'timed out'
     : e.isCanceled
@@ -39,10 +52,42 @@ export function toProcessError(tool: Tool, args: readonly string[], error: unkno
   });
 }
 
+/** The executable `name` resolves to (as the shell's PATH search would), or undefined. */
+function which(name: string): string | undefined {
+  const candidates = name.includes('/')
+    ? [name]
+    : (process.env.PATH ?? '').split(delimiter).map((d) => join(d || '.', name));
+  for (const c of candidates) {
+    try {
+      accessSync(c, constants.X_OK);
+      if (statSync(c).isFile()) return c;
+    } catch {}
+  }
+  return undefined;
+}
+
+let setpriv: string | null | undefined;
+
+/**
+ * How to start a tool so that it dies with AutoEdit, even when AutoEdit itself is killed with SIGKILL (which
+ * no handler sees): on Linux, util-linux's `setpriv --pdeathsig KILL` sets PR_SET_PDEATHSIG and then execs
+ * the tool (same pid, so cancelling still kills it). Node cannot set that flag itself. Elsewhere, or when the
+ * tool cannot be found (so that spawning reports ENOENT → MissingToolError), the tool is started directly.
+ */
+export function launch(tool: Tool, args: readonly string[]): { file: string; args: string[] } {
+  const file = toolPath(tool);
+  if (process.platform !== 'linux' || process.env.AUTOEDIT_NO_PDEATHSIG) return { file, args: [...args] };
+  if (setpriv === undefined) setpriv = which('setpriv') ?? null;
+  const resolved = setpriv ? which(file) : undefined;
+  if (!setpriv || !resolved) return { file, args: [...args] };
+  return { file: setpriv, args: ['--pdeathsig', 'KILL', '--', resolved, ...args] };
+}
+
 /** Run a tool to completion with an argument array (never a shell string); returns stdout. */
 export async function run(tool: Tool, args: readonly string[], opts: RunOptions = {}): Promise<string> {
+  const l = launch(tool, args);
   try {
-    const result = await execa(toolPath(tool), args, {
+    const result = await execa(l.file, l.args, {
       timeout: opts.timeoutMs,
       cancelSignal: opts.signal,
       cwd: opts.cwd,
@@ -84,7 +129,8 @@ export async function runUserCommand(
  * `child.stdout` and must await `child` (wrapped by `finished`) to learn about failures.
  */
 export function spawnStream(tool: Tool, args: readonly string[], opts: RunOptions = {}) {
-  return execa(toolPath(tool), args, {
+  const l = launch(tool, args);
+  return execa(l.file, l.args, {
     timeout: opts.timeoutMs,
     cancelSignal: opts.signal,
     cwd: opts.cwd,

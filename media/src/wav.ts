@@ -34,6 +34,8 @@ export interface WavPcm {
   channels: number;
   /** Interleaved samples. */
   pcm: Int16Array;
+  /** The header claims more samples than the bytes hold (a short write): the samples are not all there. */
+  truncated?: boolean;
 }
 
 /** Samples of a 16-bit PCM WAV (any chunk layout); undefined for anything else (compressed, float, not WAV). */
@@ -54,13 +56,16 @@ export function parseWav(buf: Uint8Array): WavPcm | undefined {
       fmt = { channels: v.getUint16(body + 2, true), sampleRate: v.getUint32(body + 4, true) };
     } else if (id === 'data' && fmt) {
       // ffmpeg leaves the size at 0 or 0xFFFFFFFF when it could not seek back (piped output): read to the end.
-      const end = size === 0 || size === 0xffffffff ? buf.length : Math.min(buf.length, body + size);
+      const open = size === 0 || size === 0xffffffff;
+      const end = open ? buf.length : Math.min(buf.length, body + size);
       const n = (end - body) >> 1;
+      // Present only when true, so a whole file parses to just its format and samples.
+      const truncated = !open && body + size > buf.length ? { truncated: true } : {};
       const at16 = buf.byteOffset + body;
-      if (at16 % 2 === 0) return { ...fmt, pcm: new Int16Array(buf.buffer, at16, n) };
+      if (at16 % 2 === 0) return { ...fmt, pcm: new Int16Array(buf.buffer, at16, n), ...truncated };
       const pcm = new Int16Array(n); // unaligned: copy
       new Uint8Array(pcm.buffer).set(buf.subarray(body, body + n * 2));
-      return { ...fmt, pcm };
+      return { ...fmt, pcm, ...truncated };
     }
     at = body + size + (size & 1); // chunks are padded to even sizes
   }
@@ -111,5 +116,43 @@ export async function readWavLayout(file: string): Promise<WavLayout | undefined
     return undefined;
   } finally {
     await f.close();
+  }
+}
+
+/**
+ * Check that a WAV file on disk is whole: a RIFF/WAVE header whose data chunk ends where the file ends (a
+ * short write leaves a header that claims more than the file holds). Returns the format and sample count.
+ */
+export async function checkWavFile(
+  file: string,
+): Promise<{ sampleRate: number; channels: number; samples: number }> {
+  const fh = await open(file, 'r');
+  try {
+    const { size } = await fh.stat();
+    const head = new Uint8Array(Math.min(size, 64 * 1024));
+    await fh.read(head, 0, head.length, 0);
+    const v = new DataView(head.buffer);
+    const tag = (at: number) => String.fromCharCode(...head.subarray(at, at + 4));
+    const bad = (why: string) => new Error(`${file}: incomplete WAV file (${why})`);
+    if (head.length < 12 || tag(0) !== 'RIFF' || tag(8) !== 'WAVE') throw bad('no RIFF/WAVE header');
+    let fmt: { channels: number; sampleRate: number } | undefined;
+    for (let at = 12; at + 8 <= head.length; ) {
+      const id = tag(at);
+      const chunk = v.getUint32(at + 4, true);
+      const body = at + 8;
+      if (id === 'fmt ' && body + 16 <= head.length)
+        fmt = { channels: v.getUint16(body + 2, true), sampleRate: v.getUint32(body + 4, true) };
+      else if (id === 'data') {
+        if (!fmt) throw bad('data before format');
+        if (chunk === 0 || chunk === 0xffffffff) throw bad('the length was never written');
+        if (body + chunk > size)
+          throw bad(`the header claims ${chunk} bytes of samples, the file holds ${size - body}`);
+        return { ...fmt, samples: Math.floor(chunk / 2 / Math.max(1, fmt.channels)) };
+      }
+      at = body + chunk + (chunk & 1);
+    }
+    throw bad('no data chunk');
+  } finally {
+    await fh.close();
   }
 }

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { type Config, ConfigSchema } from '../schemas/config.js';
 import { UserError } from '../util/errors.js';
 import { lazy } from '../util/lazy.js';
+import { checkRegularFile } from '../util/user-file.js';
 import { interpolate, readDotenv } from './env.js';
 import { didYouMean } from './suggest.js';
 
@@ -76,13 +77,38 @@ function explain(file: string, error: z.ZodError): UserError {
   );
 }
 
+/**
+ * Where a parsed YAML tree refers to itself (`a: &a [*a]`: an alias inside its own anchor), as a path like
+ * `a[0]`; undefined for a tree. Settings are never recursive, and walking such a tree would never end.
+ */
+function selfReference(node: unknown, ancestors: unknown[] = [], path = ''): string | undefined {
+  if (!node || typeof node !== 'object') return undefined;
+  if (ancestors.includes(node)) return path || '(root)';
+  const next = [...ancestors, node];
+  const entries = Array.isArray(node)
+    ? node.map((v, i) => [`${path}[${i}]`, v] as const)
+    : Object.entries(node).map(([k, v]) => [path ? `${path}.${k}` : k, v] as const);
+  for (const [p, v] of entries) {
+    const found = selfReference(v, next, p);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 function readYaml(file: string, env: Record<string, string | undefined>): Record<string, unknown> {
   let doc: unknown;
+  checkRegularFile(file, 'a YAML config file', { maxBytes: 1 << 20 });
   try {
     doc = yaml().parse(readFileSync(file, 'utf8'));
   } catch (e) {
     throw new UserError(`${file}: not valid YAML (${(e as Error).message.split('\n')[0]})`);
   }
+  const loop = selfReference(doc);
+  if (loop)
+    throw new UserError(
+      `${file}: ${loop} refers to itself through a YAML alias (like \`a: &a [*a]\`)`,
+      'Settings cannot be recursive: replace the alias inside its own anchor with the value it stands for.',
+    );
   if (doc == null) return {};
   if (!isObject(doc)) throw new UserError(`${file}: expected a mapping of settings at the top level`);
   const missing = new Set<string>();

@@ -1,6 +1,7 @@
 import { copyFile, lstat, mkdir, readdir, readlink, rm, stat, symlink } from 'node:fs/promises';
 import { basename, extname, join, relative } from 'node:path';
 import {
+  checkWavFile,
   extractAudio,
   MissingToolError,
   mainVideo,
@@ -8,6 +9,7 @@ import {
   type Probe,
   probe,
   produceAtomically,
+  storageError,
 } from '@autoedit/media';
 import { readArtifact, writeArtifact } from '../project/artifacts.js';
 import { ensureRunDirs, type RunLayout, runLayout } from '../project/layout.js';
@@ -16,6 +18,7 @@ import { type MediaDb, MediaDbSchema, type MediaEntry } from '../schemas/media-d
 import { errorMessage } from '../util/errors.js';
 import { hashFile, shortHash } from '../util/hash.js';
 import { type Logger, nullLogger } from '../util/log.js';
+import { makeDir } from '../util/make-dir.js';
 import { type Progress, silentProgress } from '../util/progress.js';
 import { expandInputs } from './inputs.js';
 
@@ -99,6 +102,8 @@ function allocateName(
   return `${name.slice(0, name.length - ext.length)}-${shortHash(hash, 8)}${ext}`;
 }
 
+const isInside = (dir: string, p: string) => !relative(dir, p).startsWith('..');
+
 async function exists(p: string): Promise<boolean> {
   return lstat(p).then(
     () => true,
@@ -111,7 +116,13 @@ async function placeRaw(original: string, target: string, copy: boolean): Promis
   const st = await lstat(target).catch(() => undefined);
   if (st?.isSymbolicLink() && !copy && (await readlink(target)) === original) return;
   if (st) await rm(target, { force: true });
-  if (copy) await produceAtomically(target, (tmp) => copyFile(original, tmp));
+  if (copy)
+    await produceAtomically(target, async (tmp) => {
+      await copyFile(original, tmp);
+      // The copy must be whole before it stands in for the original.
+      const [want, got] = await Promise.all([stat(original), stat(tmp)]);
+      if (got.size !== want.size) throw new Error(`${target}: copied ${got.size} of ${want.size} bytes`);
+    });
   else await symlink(original, target);
 }
 
@@ -132,7 +143,15 @@ function describe(p: Probe): string {
 /** Is everything this entry promises present in the run folder? */
 async function complete(layout: RunLayout, e: MediaEntry, wantProxy: boolean): Promise<boolean> {
   if (!(await exists(join(layout.root, e.raw)))) return false;
-  if (e.audio && !(await exists(join(layout.root, e.audio)))) return false;
+  // The audio must be whole, not just present: a short WAV (an earlier full disk) is extracted again.
+  if (
+    e.audio &&
+    !(await checkWavFile(join(layout.root, e.audio)).then(
+      () => true,
+      () => false,
+    ))
+  )
+    return false;
   if (wantProxy && mainVideo(e.probe) && !(e.proxy && (await exists(join(layout.root, e.proxy)))))
     return false;
   return true;
@@ -351,6 +370,14 @@ export async function ingest(inputs: readonly string[], opts: IngestOptions): Pr
     } catch (error) {
       // Cancelling, or a tool that is not installed, stops the whole ingest: neither is this file's fault.
       if (opts.signal?.aborted || error instanceof MissingToolError) throw error;
+      // So does a run folder that cannot be written (disk full, read-only, no permission): every other
+      // input would fail the same way. A full disk anywhere is never this input's fault.
+      const storage = storageError(error);
+      if (
+        storage &&
+        (storage.code === 'ENOSPC' || storage.code === 'EDQUOT' || isInside(layout.root, storage.path))
+      )
+        throw storage;
       const message = errorMessage(error).replace(`${file}: `, '');
       failed.push({ input: file, error: message });
       log.log('error', 'ingest.failed', { input: file, error: message });
@@ -364,7 +391,7 @@ export async function ingest(inputs: readonly string[], opts: IngestOptions): Pr
   // Merge into the catalogue: replace entries for re-ingested originals, keep everything else.
   const byOriginal = new Map(db.media.map((m) => [m.original, m] as const));
   for (const it of items) byOriginal.set(it.entry.original, it.entry);
-  await mkdir(layout.root, { recursive: true });
+  await makeDir(layout.root);
   await writeArtifact(layout.mediaDb, MediaDbSchema, {
     kind: 'media-db',
     schemaVersion: 1,

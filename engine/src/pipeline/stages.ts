@@ -9,6 +9,7 @@ import { cached, cacheKey } from '../project/cache.js';
 import { perSourceArtifact, type RunLayout } from '../project/layout.js';
 import { outputBaseName } from '../project/names.js';
 import { type WriteOutputOptions, type WrittenOutput, writeOutput } from '../project/outputs.js';
+import { assertSourcesPresent } from '../project/sources.js';
 import type { MediaDb } from '../schemas/media-db.js';
 import type { Rules } from '../schemas/rules.js';
 import { type Selection, SelectionSchema } from '../schemas/selection.js';
@@ -126,6 +127,7 @@ export async function runExport(
   /** What a written format could not express (e.g. an EDL's single frame rate). */
   warnings: string[];
 }> {
+  await assertSourcesPresent(sel);
   const base = outputBaseName(name);
   const { EXPORTERS, exportCaveats } = await loadExporters();
   const timeline = timelineFromSelection(sel, name, { profile: opts.profile });

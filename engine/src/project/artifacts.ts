@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
 import { writeJsonAtomic } from '../util/atomic-write.js';
 import { UserError } from '../util/errors.js';
+import { checkRegularFile } from '../util/user-file.js';
 
 /** A file that exists but is not a valid artifact of the expected kind. */
 export class ArtifactError extends UserError {
@@ -38,6 +39,7 @@ export function parseArtifact<S extends z.ZodType>(file: string, schema: S, data
 /** Read and validate a JSON artifact. */
 export async function readArtifact<S extends z.ZodType>(file: string, schema: S): Promise<z.infer<S>> {
   let text: string;
+  checkRegularFile(file, 'a JSON file'); // a FIFO or a device would block or never end
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {

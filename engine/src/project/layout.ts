@@ -1,7 +1,7 @@
 import { existsSync, lstatSync, readlinkSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { UserError } from '../util/errors.js';
+import { makeDir } from '../util/make-dir.js';
 
 export const RUN_DIRS = ['raw', 'audio', 'proxies', 'artifacts', 'outputs', 'logs'] as const;
 
@@ -35,7 +35,7 @@ export function runLayout(dir: string): RunLayout {
 
 export async function ensureRunDirs(layout: RunLayout): Promise<void> {
   refuseLinkedRunDirs(layout);
-  for (const d of RUN_DIRS) await mkdir(layout[d], { recursive: true });
+  for (const d of RUN_DIRS) await makeDir(layout[d]);
 }
 
 /**

@@ -1,9 +1,12 @@
 import { readFileSync, rmSync } from 'node:fs';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { open, readFile, rename, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { removeStalePartials, storageError } from '@autoedit/media';
 import * as z from 'zod';
 import { throwIfCancelled, UserError } from '../util/errors.js';
+import { makeDir } from '../util/make-dir.js';
+import { RUN_DIRS, runLayout } from './layout.js';
 
 /**
  * One process at a time works on a run folder: `media.db.json`, artifacts and outputs are read, merged and
@@ -100,7 +103,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Take the run folder's lock (creating the folder); release it when done, also on failure. */
 export async function lockRun(runDir: string, opts: LockOptions): Promise<RunLock> {
-  await mkdir(runDir, { recursive: true });
+  await makeDir(runDir);
   const file = join(runDir, LOCK_FILE);
   const me: LockInfo = {
     pid: process.pid,
@@ -117,12 +120,18 @@ export async function lockRun(runDir: string, opts: LockOptions): Promise<RunLoc
       const fh = await open(file, 'wx');
       try {
         await fh.writeFile(`${JSON.stringify(me)}\n`);
-      } finally {
+      } catch (e) {
+        // An empty lock (full disk) would make the next process wait for nobody: leave none.
         await fh.close();
+        await rm(file, { force: true });
+        throw e;
       }
+      await fh.close();
       break;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') {
+        const storage = storageError(e, file);
+        if (storage) throw storage;
         throw new UserError(
           `${file}: cannot create the run folder's lock (${(e as NodeJS.ErrnoException).code})`,
           'Check that the run folder is writable.',
@@ -153,6 +162,8 @@ export async function lockRun(runDir: string, opts: LockOptions): Promise<RunLoc
     told = true;
     await sleep(Math.min(200, Math.max(10, deadline - Date.now())));
   }
+  // Holding the lock, no other AutoEdit process works here: temp files of a killed run are leftovers.
+  await removeLeftovers(runDir);
   const releaseOnExit = () => {
     // A process exiting without releasing (process.exit in a signal handler): remove our own lock.
     try {
@@ -173,6 +184,13 @@ export async function lockRun(runDir: string, opts: LockOptions): Promise<RunLoc
         await rm(file, { force: true });
     },
   };
+}
+
+/** The `.partial` temp files a killed process (SIGKILL, power loss) left in the run folder. */
+async function removeLeftovers(runDir: string): Promise<void> {
+  const layout = runLayout(runDir);
+  for (const dir of [layout.root, ...RUN_DIRS.map((d) => layout[d]), layout.cache])
+    await removeStalePartials(dir);
 }
 
 /** Run `fn` holding the run folder's lock. */

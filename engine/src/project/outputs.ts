@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { copyFile, readdir, readFile, rm } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import * as z from 'zod';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { makeDir } from '../util/make-dir.js';
 import { readArtifactIfValid, writeArtifact } from './artifacts.js';
 
 const sha = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
@@ -51,7 +52,7 @@ const stamp = () => new Date().toISOString().replace(/[:.]/g, '-');
 async function keepHistory(dir: string, path: string, fileName: string, keep: number): Promise<void> {
   const ext = extname(fileName);
   const base = basename(fileName, ext);
-  await mkdir(dir, { recursive: true });
+  await makeDir(dir);
   await copyFile(path, join(dir, `${base}.${stamp()}${ext}`));
   const mine = (await readdir(dir)).filter((f) => f.startsWith(`${base}.`) && f.endsWith(ext)).sort();
   for (const old of mine.slice(0, Math.max(0, mine.length - keep))) await rm(join(dir, old), { force: true });
@@ -101,7 +102,7 @@ export async function writeOutput(
         );
     } else {
       const dir = join(stateDir, 'backups');
-      await mkdir(dir, { recursive: true });
+      await makeDir(dir);
       const ext = extname(fileName);
       backup = join(dir, `${basename(fileName, ext)}.${stamp()}${ext}`);
       await copyFile(join(outputsDir, fileName), backup);

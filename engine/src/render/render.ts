@@ -1,4 +1,5 @@
 import { rm, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import {
   joinArgs,
   type Probe,
@@ -6,11 +7,13 @@ import {
   produceAtomically,
   type RenderInput,
   type RenderSegment,
+  removeStalePartials,
   renderArgs,
   renderGraph,
   run,
   tempPathFor,
 } from '@autoedit/media';
+import { assertSourcesPresent } from '../project/sources.js';
 import type { Selection } from '../schemas/selection.js';
 import { timelineFromSelection } from '../timeline/from-selection.js';
 import type { ProfileChoice } from '../timeline/profile.js';
@@ -41,6 +44,7 @@ export async function renderSelection(
       'the selection keeps nothing: there is nothing to render',
       'Loosen the rules (e.g. lower speech.min_probability) and run select again.',
     );
+  await assertSourcesPresent(sel);
   const t = timelineFromSelection(sel, undefined, { profile: opts.profile });
   const inputs: RenderInput[] = sel.sources.map((s) => ({
     path: s.source,
@@ -56,6 +60,8 @@ export async function renderSelection(
     startFrame: k.startFrame,
     endFrame: k.endFrame,
   }));
+  // A render killed with SIGKILL leaves its temp file; the next render into the folder removes it.
+  await removeStalePartials(dirname(output));
   const geometry: Geometry = { width: t.width, height: t.height, sar: t.sar, fps: t.fps };
   const perPass = opts.segmentsPerPass ?? SEGMENTS_PER_PASS;
   await produceAtomically(output, (tmp) =>

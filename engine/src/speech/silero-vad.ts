@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { SpeechRange } from '../schemas/vad.js';
 import { CancelledError, UserError } from '../util/errors.js';
+import { checkRegularFile } from '../util/user-file.js';
 
 /** Silero's own post-processing defaults (get_speech_timestamps). */
 export interface SileroParams {
@@ -49,6 +50,7 @@ export async function sileroProbabilities(
       `Silero VAD model not found at ${modelPath}`,
       'Set AUTOEDIT_SILERO_MODEL to silero_vad.onnx, or use the energy detector.',
     );
+  checkRegularFile(modelPath, 'a Silero VAD model (silero_vad.onnx)');
   // Loaded lazily: the runtime is large and most commands never need it.
   const ort = await import('onnxruntime-node');
   let session: Awaited<ReturnType<typeof ort.InferenceSession.create>>;

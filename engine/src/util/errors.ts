@@ -1,4 +1,10 @@
-import { MissingToolError, ProcessError, UnsupportedMediaError } from '@autoedit/media';
+import {
+  MissingToolError,
+  ProcessError,
+  StorageError,
+  storageError,
+  UnsupportedMediaError,
+} from '@autoedit/media';
 import type { ErrorInfo } from '../schemas/events.js';
 
 /**
@@ -54,6 +60,10 @@ export function errorInfo(error: unknown, signal?: AbortSignal): ErrorInfo {
   if (error instanceof UsageError) return { name, message, hint: error.hint, exitCode: EXIT.usage };
   if (error instanceof UserError) return { name, message, hint: error.hint, exitCode: EXIT.failed };
   if (error instanceof MissingToolError) return { name, message, exitCode: EXIT.missingTool };
+  // A full disk, a read-only or forbidden folder: the user's environment, whichever write met it.
+  const storage = error instanceof StorageError ? error : storageError(error);
+  if (storage)
+    return { name: storage.name, message: storage.message, hint: storage.hint, exitCode: EXIT.failed };
   if (error instanceof UnsupportedMediaError || error instanceof ProcessError)
     return { name, message, exitCode: EXIT.failed };
   return { name, message, exitCode: EXIT.internal };

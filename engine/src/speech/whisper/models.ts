@@ -5,6 +5,7 @@ import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { tempPathFor } from '@autoedit/media';
 import { UserError } from '../../util/errors.js';
+import { checkRegularFile } from '../../util/user-file.js';
 import { inspectModelFile, ModelFormatError } from './ggml.js';
 
 /**
@@ -79,7 +80,10 @@ export function findModel(q: ModelLookup): string {
   );
   for (const p of places) {
     if (!existsSync(p)) continue;
+    // --model /dev/zero, a FIFO: refused by name (reading one would never end or block forever).
+    if (given.includes(p)) checkRegularFile(p, 'a Whisper model (ggml-*.bin)', { allowDir: true });
     if (statSync(p).isFile()) return p;
+    if (!statSync(p).isDirectory()) continue;
     const candidate = join(p, fileFor(name));
     if (existsSync(candidate)) return candidate;
     // A folder with exactly one model in it: use that one.
