@@ -1,4 +1,4 @@
-import { copyFile, lstat, mkdir, readdir, readlink, rm, stat, symlink } from 'node:fs/promises';
+import { copyFile, lstat, readdir, readlink, rm, stat, symlink } from 'node:fs/promises';
 import { basename, extname, join, relative } from 'node:path';
 import {
   checkWavFile,
