@@ -58,11 +58,13 @@
           section.append(p);
         }
         const el = document.createElement('span');
-        el.className = `word ${w.kept ? 'kept' : 'cut'}${w.cutByUser ? ' user' : ''}`;
+        el.className = `word ${w.kept ? 'kept' : 'cut'}${w.cutByUser ? ' user' : ''}${w.end > w.start ? '' : ' instant'}`;
         el.dataset.source = src.name;
         el.dataset.index = String(w.index);
+        el.dataset.start = String(w.start);
+        el.dataset.end = String(w.end);
         el.textContent = w.text;
-        el.title = `${fmt(w.start)}–${fmt(w.end)}${w.kept ? '' : `\ncut: ${w.reasons.join('; ') || 'no reason recorded'}`}`;
+        el.title = `${fmt(w.start)}–${fmt(w.end)}${w.end > w.start ? '' : ' (no duration)'}${w.kept ? '' : `\ncut: ${w.reasons.join('; ') || 'no reason recorded'}`}`;
         el.setAttribute('role', 'button');
         el.setAttribute('aria-pressed', 'false');
         el.setAttribute(

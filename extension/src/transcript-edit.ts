@@ -103,9 +103,16 @@ function serialize(raw: RawRules): string {
 
 /**
  * Cut these words: one `{ source, word }` transcript cut each (no duplicates), and manual keep ranges
- * inside them (left by an earlier "restore") removed, since keep wins over cuts.
+ * inside them (left by an earlier "restore") removed, since keep wins over cuts. Words without duration
+ * are left out; an error when nothing is left.
  */
-export function cutWords(rulesText: string | undefined, name: string, words: WordView[]): string {
+export function cutWords(rulesText: string | undefined, name: string, selected: WordView[]): string {
+  // A word the transcript gives no duration (start = end) covers no frame: cutting it would change nothing.
+  const words = selected.filter((w) => w.end > w.start);
+  if (!words.length)
+    throw new Error(
+      `${selected.length === 1 ? `"${selected[0]?.text}" has` : 'these words have'} no duration in the transcript (start = end), so there is nothing to cut; select the words around it too`,
+    );
   const raw = rulesText ? parseRules(rulesText) : {};
   const cuts = [...(raw.transcript_cuts ?? [])];
   for (const w of words)

@@ -104,43 +104,46 @@ export function rulesFileFor(projectDir: string, workspaceRoots: string[] = []):
   return candidates.find((f) => existsSync(f));
 }
 
-/** Per-stage facts from the run's log (logs/pipeline.jsonl): the last run's events, in order. */
+/** Per-stage facts from the run's log (logs/pipeline.jsonl): each stage's latest event over all runs. */
 export interface LoggedRun {
-  events: { event: string; stage?: string; [k: string]: unknown }[];
-  finished: boolean;
+  /** The latest started/finished/skipped/failed event of each stage, and whether it is from the last run. */
+  stages: Map<string, { event: string; last: boolean; [k: string]: unknown }>;
+  /** The last run has not logged run.finished. */
+  unfinished: boolean;
   pid?: number;
 }
 
-export function readLastRun(runDir: string): LoggedRun | undefined {
-  const file = join(runDir, 'logs', 'pipeline.jsonl');
+export function readRunLog(runDir: string): LoggedRun | undefined {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readFileSync(join(runDir, 'logs', 'pipeline.jsonl'), 'utf8');
   } catch {
     return undefined;
   }
-  const lines = text.split('\n').filter(Boolean);
-  let start = -1;
-  for (let i = lines.length - 1; i >= 0; i--)
-    if (lines[i]!.includes('"event":"run.started"')) {
-      start = i;
-      break;
-    }
-  if (start < 0) return undefined;
-  const events: LoggedRun['events'] = [];
-  for (const l of lines.slice(start)) {
+  const stages: LoggedRun['stages'] = new Map();
+  let unfinished = false;
+  let pid: number | undefined;
+  for (const line of text.split('\n')) {
+    if (!line) continue;
+    let e: { event?: string; stage?: string; pid?: unknown; [k: string]: unknown };
     try {
-      events.push(JSON.parse(l));
+      e = JSON.parse(line);
     } catch {
-      // a line being written right now
+      continue; // a line being written right now
+    }
+    if (e.event === 'run.started') {
+      unfinished = true;
+      pid = typeof e.pid === 'number' ? e.pid : undefined;
+      for (const v of stages.values()) v.last = false;
+    } else if (e.event === 'run.finished') unfinished = false;
+    else if (e.stage && /^stage\.(started|finished|skipped|failed)$/.test(e.event ?? '')) {
+      const prev = stages.get(e.stage);
+      // "Not requested" skips do not hide what an earlier run produced.
+      if (e.event === 'stage.skipped' && prev && prev.event === 'stage.finished') continue;
+      stages.set(e.stage, { ...e, event: e.event as string, last: true });
     }
   }
-  const first = events[0];
-  return {
-    events,
-    finished: events.some((e) => e.event === 'run.finished'),
-    pid: typeof first?.pid === 'number' ? first.pid : undefined,
-  };
+  return { stages, unfinished, pid };
 }
 
 function isAlive(pid: number | undefined): boolean {
@@ -230,7 +233,8 @@ export function buildProject(
     stages: [],
   };
   if (type === 'rules') {
-    project.description = `${project.description} — rules only, not run yet`;
+    const runs = findProjects([dir]).filter((p) => p.type === 'run').length;
+    project.description = `${project.description} — ${runs ? `rules for ${runs} run${runs > 1 ? 's' : ''}` : 'rules only, not run yet'}`;
     return project;
   }
   project.stages = buildStages(dir, rulesFile, opts.live ?? {});
@@ -238,20 +242,17 @@ export function buildProject(
 }
 
 function buildStages(dir: string, rulesFile: string | undefined, live: LiveStates): StageNode[] {
-  const run = readLastRun(dir);
-  const running = run && !run.finished && isAlive(run.pid);
+  const run = readRunLog(dir);
+  const running = !!run?.unfinished && isAlive(run.pid);
   const fromLog = new Map<
     string,
     { state: StageState; seconds?: number; summary?: string; detail?: string }
   >();
-  for (const e of run?.events ?? []) {
-    const stage = e.stage as string;
-    if (e.event === 'stage.started')
-      fromLog.set(stage, {
-        state: running ? 'running' : 'failed',
-        detail: running ? undefined : 'interrupted',
-      });
-    else if (e.event === 'stage.finished')
+  for (const [stage, e] of run?.stages ?? []) {
+    if (e.event === 'stage.started') {
+      const live = running && e.last;
+      fromLog.set(stage, { state: live ? 'running' : 'failed', detail: live ? undefined : 'interrupted' });
+    } else if (e.event === 'stage.finished')
       fromLog.set(stage, {
         state: e.cached ? 'cached' : 'done',
         seconds: e.seconds as number,

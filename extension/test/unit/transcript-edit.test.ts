@@ -62,6 +62,12 @@ describe('transcript ↔ rules editing', () => {
     assert.deepEqual(after.manual.keep, [{ source: 'talk.mp4', start: 2, end: 2.3 }]);
   });
 
+  it('leaves out words without duration, and says so when nothing is left to cut', () => {
+    const after = JSON.parse(cutWords('{}', 'talk.mp4', [w(1, 2, 2), w(2, 2, 2.4)]));
+    assert.deepEqual(after.transcript_cuts, [{ source: 'talk.mp4', word: 2 }]);
+    assert.throws(() => cutWords('{}', 'talk.mp4', [w(1, 2, 2)]), /"w1" has no duration in the transcript/);
+  });
+
   it('refuses to produce an invalid rules file and says which field', () => {
     assert.throws(() => cutWords('{"min_clip": -1}', 'talk.mp4', [w(1, 0, 1)]), /min_clip/);
     assert.throws(() => cutWords('[1]', 'talk.mp4', [w(1, 0, 1)]), /JSON object/);

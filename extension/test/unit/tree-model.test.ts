@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { RunEvent } from '@autoedit/engine/schemas';
+import { runEngine } from '../../src/engine-process.js';
 import { applyEvent, buildProject, buildTree, findProjects, type StageNode } from '../../src/tree-model.js';
-import { sampleRun } from '../helpers/run.js';
+import { CLI, sampleRun } from '../helpers/run.js';
 
 const stage = (stages: StageNode[], name: string) => {
   const s = stages.find((x) => x.stage === name);
@@ -112,6 +113,25 @@ describe('tree model', function () {
     const s = stage(buildProject(runDir, 'run', { live }).stages, 'select');
     assert.equal(s.state, 'failed');
     assert.equal(s.detail, 'bad rules');
+  });
+
+  it('after a select-only run, earlier stages keep the timings and states of the run that made them', async () => {
+    const { runDir: original } = await sampleRun();
+    const runDir = join(mkdtempSync(join(tmpdir(), 'autoedit-tree-')), 'talk');
+    cpSync(original, runDir, { recursive: true, verbatimSymlinks: true });
+    const r = await runEngine({ cli: CLI, args: ['--events', 'pipeline', '-o', runDir, '--only', 'select'] });
+    assert.equal(r.exitCode, 0, r.stderrTail);
+    const p = buildProject(runDir, 'run');
+    assert.ok(['done', 'cached'].includes(stage(p.stages, 'select').state));
+    for (const name of ['ingest', 'scenes', 'stt']) {
+      const s = stage(p.stages, name);
+      assert.ok(['done', 'cached'].includes(s.state), `${name} is ${s.state}`);
+      assert.equal(typeof s.seconds, 'number', `${name} keeps its timing`);
+    }
+    // The new selection has not been exported yet.
+    assert.equal(stage(p.stages, 'export').state, 'stale');
+    assert.equal(stage(p.stages, 'export').detail, 'selection changed since');
+    assert.equal(stage(p.stages, 'render').state, 'skipped');
   });
 
   it('a rules folder without a run says so and has no stages', () => {
