@@ -209,7 +209,12 @@ describe('VS Code workbench (code-server + chromium)', function () {
         : route.abort();
     });
     page = await context.newPage();
-    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(ws)}`);
+    // Generous: on a loaded 2-core machine the workbench takes minutes, not the usual 15 s.
+    page.setDefaultTimeout(120_000);
+    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(ws)}`, {
+      timeout: 300_000,
+      waitUntil: 'domcontentloaded',
+    });
     await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 120_000 });
     // The extension is ready when its container is in the activity bar (activates on autoedit.rules.json).
     await page.locator('.part.activitybar a[aria-label^="AutoEdit"]').waitFor({ timeout: 120_000 });
