@@ -328,6 +328,18 @@ describe('VS Code workbench (code-server + chromium)', function () {
     assert.equal(written.min_clip, 0.2, 'the other rules are kept');
     await until('the timeline to be exported again', () => readFileSync(mlt, 'utf8') !== mltBefore, 180_000);
     await view.locator(`.word.cut.user[data-index="${index}"]`).waitFor({ timeout: 60_000 });
+    // The tree follows: select and export are fresh again (not stale against the edited rules).
+    const rows = page.locator('#workbench\\.parts\\.sidebar .monaco-list-row');
+    for (const stage of ['select', 'export']) {
+      const row = rows
+        .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${stage}$`) }) })
+        .first();
+      const t0 = Date.now();
+      while (!/done|cached/.test(await row.innerText())) {
+        assert.ok(Date.now() - t0 < 60_000, `${stage} row: ${await row.innerText()}`);
+        await sleep(500);
+      }
+    }
     await shot('5-transcript-after-cut');
   });
 });
