@@ -248,7 +248,7 @@ describe('VS Code workbench (code-server + chromium)', function () {
     await row('talk').waitFor({ timeout: 30_000 });
     for (const stage of ['ingest', 'scenes', 'stt', 'select', 'export']) {
       await row(stage).waitFor({ timeout: 30_000 });
-      assert.match(await row(stage).innerText(), /done|cached/, `${stage} row`);
+      assert.match((await row(stage).textContent()) ?? '', /done|cached/, `${stage} row`);
     }
     await row('select').click();
     await row('Kept \\(\\d+\\)')
@@ -335,8 +335,8 @@ describe('VS Code workbench (code-server + chromium)', function () {
         .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${stage}$`) }) })
         .first();
       const t0 = Date.now();
-      while (!/done|cached/.test(await row.innerText())) {
-        assert.ok(Date.now() - t0 < 60_000, `${stage} row: ${await row.innerText()}`);
+      while (!/done|cached/.test((await row.textContent()) ?? '')) {
+        assert.ok(Date.now() - t0 < 60_000, `${stage} row: ${await row.textContent()}`);
         await sleep(500);
       }
     }
