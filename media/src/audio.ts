@@ -1,4 +1,4 @@
-import { open, } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { produceAtomically } from './atomic.js';
 import { finished, run, spawnStream } from './exec.js';
 import {
