@@ -72,6 +72,23 @@ async function writeFully(
 }
 
 /**
+ * Pipe chunks → whole 16-bit samples: a sample split between two chunks is carried over to the next (a trailing
+ * odd byte at the end is dropped). Each call returns a fresh, aligned array.
+ */
+function sampleAligner(): (chunk: Uint8Array) => Int16Array {
+  let pending = -1; // the first byte of a sample split between two chunks
+  return (c) => {
+    const head = pending >= 0 ? 1 : 0;
+    const piece = new Int16Array((head + c.length) >> 1);
+    const bytes = new Uint8Array(piece.buffer);
+    if (head) bytes[0] = pending;
+    bytes.set(c.subarray(0, bytes.length - head), head);
+    pending = (head + c.length) % 2 ? c[c.length - 1]! : -1;
+    return piece;
+  };
+}
+
+/**
  * ffmpeg's PCM on stdout as aligned Int16Array pieces (a sample split between two pipe chunks is carried
  * over; a trailing odd byte is dropped). Read with backpressure: ffmpeg waits while the consumer works.
  * Fails like the process when ffmpeg fails; leaving the loop early stops ffmpeg.
@@ -84,16 +101,11 @@ async function* pcmPieces(
   const child = spawnStream('ffmpeg', args, { signal, input });
   const done = finished('ffmpeg', args, child);
   done.catch(() => {}); // awaited below; a failure while the consumer works is not unhandled
-  let pending = -1; // the first byte of a sample split between two chunks
+  const samples = sampleAligner();
   let complete = false;
   try {
     for await (const c of child.stdout as AsyncIterable<Buffer>) {
-      const head = pending >= 0 ? 1 : 0;
-      const piece = new Int16Array((head + c.length) >> 1);
-      const bytes = new Uint8Array(piece.buffer);
-      if (head) bytes[0] = pending;
-      bytes.set(c.subarray(0, bytes.length - head), head);
-      pending = (head + c.length) % 2 ? c[c.length - 1]! : -1;
+      const piece = samples(c);
       if (piece.length > 0) yield piece;
     }
     await done;
@@ -183,17 +195,12 @@ async function collectPcm(
   const chunks: Buffer[] = [];
   let length = 0;
   let pieceError: unknown;
-  let pending = -1; // the first byte of a sample split between two chunks
+  const samples = sampleAligner();
   child.stdout.on('data', (c: Buffer) => {
     chunks.push(c);
     length += c.length;
     if (!onPcm || pieceError !== undefined) return;
-    const head = pending >= 0 ? 1 : 0;
-    const piece = new Int16Array((head + c.length) >> 1);
-    const bytes = new Uint8Array(piece.buffer);
-    if (head) bytes[0] = pending;
-    bytes.set(c.subarray(0, bytes.length - head), head);
-    pending = (head + c.length) % 2 ? c[c.length - 1]! : -1;
+    const piece = samples(c);
     if (piece.length === 0) return;
     try {
       onPcm(piece);

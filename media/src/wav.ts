@@ -85,11 +85,16 @@ export interface WavLayout {
   dataBytes: number;
 }
 
-/**
- * The layout of a 16-bit PCM WAV file, read from its first 64 KiB only (the samples stay on disk); undefined
- * when it is not one.
- */
-export async function readWavLayout(file: string): Promise<WavLayout | undefined> {
+/** What the first 64 KiB of a file say about it as a WAV: its chunks up to `data` (the samples stay on disk). */
+interface WavHead {
+  size: number;
+  riff: boolean;
+  fmt?: { channels: number; sampleRate: number; pcm16: boolean };
+  /** The data chunk: where its bytes start and the length its header claims. */
+  data?: { body: number; claimed: number };
+}
+
+async function scanWavHead(file: string): Promise<WavHead> {
   const f = await open(file, 'r');
   try {
     const { size } = await f.stat();
@@ -97,26 +102,49 @@ export async function readWavLayout(file: string): Promise<WavLayout | undefined
     await f.read(head, 0, head.length, 0);
     const v = new DataView(head.buffer);
     const tag = (at: number) => String.fromCharCode(head[at]!, head[at + 1]!, head[at + 2]!, head[at + 3]!);
-    if (head.length < 12 || tag(0) !== 'RIFF' || tag(8) !== 'WAVE') return undefined;
-    let fmt: { channels: number; sampleRate: number } | undefined;
+    const out: WavHead = { size, riff: head.length >= 12 && tag(0) === 'RIFF' && tag(8) === 'WAVE' };
+    if (!out.riff) return out;
     for (let at = 12; at + 8 <= head.length; ) {
       const id = tag(at);
       const chunk = v.getUint32(at + 4, true);
       const body = at + 8;
       if (id === 'fmt ' && body + 16 <= head.length) {
         const format = v.getUint16(body, true);
-        if ((format !== 1 && format !== 0xfffe) || v.getUint16(body + 14, true) !== 16) return undefined;
-        fmt = { channels: v.getUint16(body + 2, true), sampleRate: v.getUint32(body + 4, true) };
-      } else if (id === 'data' && fmt) {
-        const end = chunk === 0 || chunk === 0xffffffff ? size : Math.min(size, body + chunk);
-        return { ...fmt, dataOffset: body, dataBytes: (end - body) & ~1 };
+        out.fmt = {
+          channels: v.getUint16(body + 2, true),
+          sampleRate: v.getUint32(body + 4, true),
+          pcm16: (format === 1 || format === 0xfffe) && v.getUint16(body + 14, true) === 16,
+        };
+      } else if (id === 'data') {
+        out.data = { body, claimed: chunk };
+        return out;
       }
       at = body + chunk + (chunk & 1);
     }
-    return undefined;
+    return out;
   } finally {
     await f.close();
   }
+}
+
+/** A length field ffmpeg leaves at 0 or 0xffffffff when it streams a WAV whose length it cannot know. */
+const unknownLength = (n: number) => n === 0 || n === 0xffffffff;
+
+/**
+ * The layout of a 16-bit PCM WAV file, read from its first 64 KiB only (the samples stay on disk); undefined
+ * when it is not one. A streamed WAV's unknown length is taken as "to the end of the file".
+ */
+export async function readWavLayout(file: string): Promise<WavLayout | undefined> {
+  const h = await scanWavHead(file);
+  if (!h.fmt?.pcm16 || !h.data) return undefined;
+  const { body, claimed } = h.data;
+  const end = unknownLength(claimed) ? h.size : Math.min(h.size, body + claimed);
+  return {
+    channels: h.fmt.channels,
+    sampleRate: h.fmt.sampleRate,
+    dataOffset: body,
+    dataBytes: (end - body) & ~1,
+  };
 }
 
 /**
@@ -126,33 +154,15 @@ export async function readWavLayout(file: string): Promise<WavLayout | undefined
 export async function checkWavFile(
   file: string,
 ): Promise<{ sampleRate: number; channels: number; samples: number }> {
-  const fh = await open(file, 'r');
-  try {
-    const { size } = await fh.stat();
-    const head = new Uint8Array(Math.min(size, 64 * 1024));
-    await fh.read(head, 0, head.length, 0);
-    const v = new DataView(head.buffer);
-    const tag = (at: number) => String.fromCharCode(...head.subarray(at, at + 4));
-    const bad = (why: string) => new Error(`${file}: incomplete WAV file (${why})`);
-    if (head.length < 12 || tag(0) !== 'RIFF' || tag(8) !== 'WAVE') throw bad('no RIFF/WAVE header');
-    let fmt: { channels: number; sampleRate: number } | undefined;
-    for (let at = 12; at + 8 <= head.length; ) {
-      const id = tag(at);
-      const chunk = v.getUint32(at + 4, true);
-      const body = at + 8;
-      if (id === 'fmt ' && body + 16 <= head.length)
-        fmt = { channels: v.getUint16(body + 2, true), sampleRate: v.getUint32(body + 4, true) };
-      else if (id === 'data') {
-        if (!fmt) throw bad('data before format');
-        if (chunk === 0 || chunk === 0xffffffff) throw bad('the length was never written');
-        if (body + chunk > size)
-          throw bad(`the header claims ${chunk} bytes of samples, the file holds ${size - body}`);
-        return { ...fmt, samples: Math.floor(chunk / 2 / Math.max(1, fmt.channels)) };
-      }
-      at = body + chunk + (chunk & 1);
-    }
-    throw bad('no data chunk');
-  } finally {
-    await fh.close();
-  }
+  const h = await scanWavHead(file);
+  const bad = (why: string) => new Error(`${file}: incomplete WAV file (${why})`);
+  if (!h.riff) throw bad('no RIFF/WAVE header');
+  if (!h.data) throw bad('no data chunk');
+  if (!h.fmt) throw bad('data before format');
+  const { body, claimed } = h.data;
+  if (unknownLength(claimed)) throw bad('the length was never written');
+  if (body + claimed > h.size)
+    throw bad(`the header claims ${claimed} bytes of samples, the file holds ${h.size - body}`);
+  const { channels, sampleRate } = h.fmt;
+  return { sampleRate, channels, samples: Math.floor(claimed / 2 / Math.max(1, channels)) };
 }
