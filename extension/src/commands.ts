@@ -2,7 +2,7 @@
 // the engine process through EngineRunner.
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { basename, extname, isAbsolute, join } from 'node:path';
+import { basename, dirname, extname, isAbsolute, join } from 'node:path';
 import type { StageName } from '@autoedit/engine/schemas';
 import * as vscode from 'vscode';
 import type { EngineRunner } from './runner.js';
@@ -68,6 +68,38 @@ export class Commands {
       { title: `AutoEdit: ${purpose}`, placeHolder: 'Which run folder?' },
     );
     return pick?.dir;
+  }
+
+  /**
+   * The project folder to watch: a folder with autoedit.rules.json (the watcher creates one when missing), the
+   * media in it; a watcher's own run folder (<project>/.autoedit) stands for its project. Else the user picks one.
+   */
+  async pickWatchFolder(arg?: unknown): Promise<string | undefined> {
+    const fromArg = dirOf(arg);
+    if (fromArg && basename(fromArg) === '.autoedit') return dirname(fromArg);
+    // A pipeline's run folder holds no media of its own: watching it would make no timeline.
+    if (fromArg && !existsSync(join(fromArg, 'media.db.json'))) return fromArg;
+    const projects = findProjects(this.roots()).filter((p) => p.type === 'rules');
+    if (projects.length === 1) return projects[0]!.dir;
+    const other = '$(folder) Other folder…';
+    const pick = projects.length
+      ? await vscode.window.showQuickPick(
+          [
+            ...projects.map((r) => ({ label: basename(r.dir), description: r.dir, dir: r.dir })),
+            { label: other, description: '', dir: '' },
+          ],
+          { title: 'AutoEdit: Start Watching', placeHolder: 'Which project folder?' },
+        )
+      : { dir: '' };
+    if (!pick) return undefined;
+    if (pick.dir) return pick.dir;
+    const folder = await vscode.window.showOpenDialog({
+      canSelectFolders: true,
+      canSelectFiles: false,
+      title: 'AutoEdit: the project folder to watch (its media, autoedit.rules.json, the timeline)',
+      openLabel: 'Watch',
+    });
+    return folder?.[0]?.fsPath;
   }
 
   /** Arguments the pipeline gets from the settings and the project's rules file. */

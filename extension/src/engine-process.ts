@@ -31,13 +31,15 @@ export function nodeRuntime(): { nodePath: string; env: Record<string, string> }
   return { nodePath: process.execPath, env: process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {} };
 }
 
-export interface EngineRunOptions {
+export interface EngineRunOptions<E = RunEvent> {
   cli: string;
   args: string[];
   cwd?: string;
   /** Extra environment (tool paths from the settings, AUTOEDIT_MODELS, …). */
   env?: Record<string, string>;
-  onEvent?: (event: RunEvent) => void;
+  /** Reads one stdout line as an event (default: a pipeline run's events); undefined for other lines. */
+  parse?: (line: string) => E | undefined;
+  onEvent?: (event: E) => void;
   /** stderr and non-event stdout lines, for the output channel. */
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
   signal?: AbortSignal;
@@ -45,33 +47,37 @@ export interface EngineRunOptions {
   killAfterMs?: number;
 }
 
-export interface EngineResult {
+export interface EngineResult<E = RunEvent> {
   exitCode: number | null;
   signal: NodeJS.Signals | null;
   cancelled: boolean;
+  /** The first run's `run.finished` (a watcher runs many: see its events). */
   finished?: RunFinished;
-  events: RunEvent[];
+  events: E[];
   stderrTail: string;
   /** stdout lines that were not events (e.g. `--json` output). */
   stdout: string;
 }
 
 /** Spawns `<node> <cli> …args` (argument array, no shell) and resolves when it exits. */
-export function runEngine(opts: EngineRunOptions): Promise<EngineResult> & { child: ChildProcess } {
+export function runEngine<E = RunEvent>(
+  opts: EngineRunOptions<E>,
+): Promise<EngineResult<E>> & { child: ChildProcess } {
+  const parse = opts.parse ?? (parseEventLine as (line: string) => E | undefined);
   const node = nodeRuntime();
   const child = spawn(node.nodePath, [opts.cli, ...opts.args], {
     cwd: opts.cwd,
     env: { ...process.env, ...node.env, ...opts.env, FORCE_COLOR: '0', NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const events: RunEvent[] = [];
+  const events: E[] = [];
   const stderr: string[] = [];
   const stdout: string[] = [];
   let cancelled = false;
   const out = new LineSplitter();
   const err = new LineSplitter();
   const onOut = (line: string) => {
-    const event = parseEventLine(line);
+    const event = parse(line);
     if (event) {
       events.push(event);
       opts.onEvent?.(event);
@@ -97,7 +103,7 @@ export function runEngine(opts: EngineRunOptions): Promise<EngineResult> & { chi
   if (opts.signal?.aborted) cancel();
   else opts.signal?.addEventListener('abort', cancel, { once: true });
 
-  const promise = new Promise<EngineResult>((resolvePromise, reject) => {
+  const promise = new Promise<EngineResult<E>>((resolvePromise, reject) => {
     child.once('error', (e) => {
       opts.signal?.removeEventListener('abort', cancel);
       reject(e);
@@ -107,7 +113,9 @@ export function runEngine(opts: EngineRunOptions): Promise<EngineResult> & { chi
       opts.signal?.removeEventListener('abort', cancel);
       out.end().forEach(onOut);
       err.end().forEach(onErr);
-      const finished = events.find((e): e is RunFinished => e.type === 'run.finished');
+      const finished = events.find(
+        (e): e is E & RunFinished => (e as { type?: string }).type === 'run.finished',
+      );
       resolvePromise({
         exitCode,
         signal,

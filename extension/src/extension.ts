@@ -48,7 +48,7 @@ export function activate(context: vscode.ExtensionContext): void {
   register('autoedit.exportTimeline', (a) => commands.stage(['export'], 'Export Timeline', a));
   register('autoedit.render', (a) => commands.stage(['render'], 'Render', a, ['--render']));
   register('autoedit.startWatching', async (a) => {
-    const dir = await commands.pickRun(a, 'Start Watching');
+    const dir = await commands.pickWatchFolder(a);
     if (dir) watchers.start(dir);
   });
   register('autoedit.stopWatching', async () => {
@@ -79,7 +79,7 @@ export function activate(context: vscode.ExtensionContext): void {
 
   if (vscode.workspace.getConfiguration('autoedit').get<boolean>('autoWatch')) {
     const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
-    for (const p of findProjects(roots)) if (p.type === 'run') watchers.start(p.dir);
+    for (const p of findProjects(roots)) if (p.type === 'rules') watchers.start(p.dir);
   }
 }
 
