@@ -98,7 +98,7 @@ describe('watcher child process (Start/Stop Watching)', function () {
     assert.equal(parseWatchEventLine('{not json'), undefined);
   });
 
-  it('real `autoedit watch`: regenerates at start and after a rules edit, says invalid rules once, SIGINT stops it (exit 130, no process left, nothing half-written)', async () => {
+  it('real `autoedit watch`: regenerates at start and after a rules edit, says invalid rules once, SIGINT during a regeneration stops it (exit 130, no process left, nothing half-written)', async () => {
     const project = mkdtempSync(join(tmpdir(), 'autoedit-watch-ext-'));
     const media = join(project, 'talk.mp4');
     copyFileSync(sample('talk'), media);
@@ -162,6 +162,11 @@ describe('watcher child process (Start/Stop Watching)', function () {
       assert.equal(second.reason, 'rules');
       assert.equal(tracker.state, 'watching');
       assert.notEqual(readFileSync(join(project, 'autoedit.mlt'), 'utf8'), mlt);
+
+      // Stop Watching while a regeneration is going: each output is the old one or the new one, whole.
+      writeFileSync(rulesFile, JSON.stringify({ ...rules, min_clip: 1 }, null, 2));
+      await seen.next('run.started');
+      assert.equal(tracker.state, 'regenerating');
     } finally {
       controller.abort();
       await exited;
