@@ -98,7 +98,7 @@ async function ffmpegWith(text: string): Promise<string[]> {
 
 const which = (cmd: string): boolean => {
   try {
-    execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' });
+    execFileSync('which', [cmd], { stdio: 'ignore' });
     return true;
   } catch {
     return false;
@@ -309,10 +309,10 @@ describe('reliability: no silent wrong cuts, clean exits under faults (issue 11)
       const exited = new Promise<number | null>((r) =>
         child.on('exit', (code, signal) => r(code ?? (signal ? -1 : null))),
       );
-      const name = out.split('/').pop()!;
+      // ffmpeg writes a short temp name beside the output (`.ae-<pid>-<random>.partial`): find it by its folder.
+      const name = join(dirname(out), '.ae-');
       const encoding = async () =>
-        (await ffmpegWith(name)).length > 0 &&
-        (await partials(dirname(out))).some((f) => f.startsWith(`.${name}.`));
+        (await ffmpegWith(name)).length > 0 && (await partials(dirname(out))).some((f) => f.startsWith('.ae-'));
       for (let i = 0; i < 600 && !(await encoding()); i++) await sleep(100);
       assert.ok(await encoding(), 'ffmpeg is writing its partial file');
       return { child, exited, name };
