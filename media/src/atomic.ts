@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readdir, rename, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { StorageError, storageError, storageErrorFromTool } from './errors.js';
 
 /**
@@ -65,6 +65,10 @@ export async function produceAtomically<T>(target: string, make: (tmp: string) =
 
 function asStorageError(error: unknown, target: string, tmp: string): StorageError | undefined {
   const fs = storageError(error, target);
-  if (fs) return fs.path === tmp ? new StorageError(target, fs.code, fs.hint, { cause: error }) : fs;
+  // A temp file beside the target (this one, or another a step made there, e.g. a render's filter graph) is
+  // ours, not the user's: the error names the file the user asked for.
+  const ours =
+    fs && (fs.path === tmp || (dirname(fs.path) === dirname(target) && TEMP_NAME.test(basename(fs.path))));
+  if (fs) return ours ? new StorageError(target, fs.code, fs.hint, { cause: error }) : fs;
   return storageErrorFromTool(error, target, tmp);
 }
