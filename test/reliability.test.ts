@@ -312,7 +312,8 @@ describe('reliability: no silent wrong cuts, clean exits under faults (issue 11)
       // ffmpeg writes a short temp name beside the output (`.ae-<pid>-<random>.partial`): find it by its folder.
       const name = join(dirname(out), '.ae-');
       const encoding = async () =>
-        (await ffmpegWith(name)).length > 0 && (await partials(dirname(out))).some((f) => f.startsWith('.ae-'));
+        (await ffmpegWith(name)).length > 0 &&
+        (await partials(dirname(out))).some((f) => f.startsWith('.ae-'));
       for (let i = 0; i < 600 && !(await encoding()); i++) await sleep(100);
       assert.ok(await encoding(), 'ffmpeg is writing its partial file');
       return { child, exited, name };
