@@ -22,6 +22,9 @@ fi
 node24="$(cd "$dir/node24/node_modules/node/bin" && pwd)"
 if [ ! -f "$dir/node_modules/code-server/out/node/entry.js" ] || [ ! -d "$dir/node_modules/playwright-core" ]; then
   [ -f "$dir/package.json" ] || echo '{"private":true}' > "$dir/package.json"
+  # code-server's postinstall reads the Node version from npm_config_user_agent: run under `npm run`, that is the
+  # outer npm's (Node 20). Its npm_* variables must not leak into this install.
+  for v in $(compgen -e | grep '^npm_' || true); do unset "$v"; done
   PATH="$node24:$PATH" npm install --prefix "$dir" --no-audit --no-fund --loglevel=error code-server@4.139.1 playwright-core@1
 fi
 echo "workbench: node 24, code-server, playwright-core ready in $(( $(date +%s) - t1 )) s"
