@@ -2,9 +2,9 @@
 // (large flat areas, little motion: like a screen recording), with four hard cuts to other sources. Here
 // the decode is fast, so anything the scene pass adds (scaling, pixel conversion, the pipe, the HSV pass)
 // shows most. Goal: ≤ 1.2× the plain decode, as on camera-like content (the `scenes` case).
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { encodeConcatenatedShots } from '../concat-shots.mjs';
 
 export default {
   name: 'scenes-screen',
@@ -21,28 +21,10 @@ export default {
         'rgbtestsrc=size=1280x720:rate=25',
         'testsrc2=size=1280x720:rate=25,hue=H=PI/2+2*PI*t/24:s=0.6',
       ];
-      const inputs = shots.flatMap((s) => ['-f', 'lavfi', '-t', '24', '-i', s]);
-      const graph = `${shots.map((_, i) => `[${i}:v]format=yuv420p,setsar=1[v${i}]`).join(';')};${shots.map((_, i) => `[v${i}]`).join('')}concat=n=${shots.length}:v=1:a=0[v]`;
-      execFileSync('ffmpeg', [
-        '-nostdin',
-        '-v',
-        'error',
-        '-y',
-        ...inputs,
-        '-filter_complex',
-        graph,
-        '-map',
-        '[v]',
-        '-c:v',
-        'libx264',
-        '-preset',
-        'veryfast',
-        '-crf',
-        '23',
-        '-g',
-        '250',
+      encodeConcatenatedShots(
         file,
-      ]);
+        shots.map((s) => ['-f', 'lavfi', '-t', '24', '-i', s]),
+      );
     }
     return { file, out: join(outDir, 'sequences.json') };
   },

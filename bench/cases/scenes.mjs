@@ -3,6 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { encodeConcatenatedShots } from '../concat-shots.mjs';
 
 export default {
   name: 'scenes',
@@ -22,7 +23,7 @@ export default {
         'life=mold=10:ratio=0.3',
         'gradients',
       ];
-      const inputs = srcs.flatMap((s) => [
+      const inputs = srcs.map((s) => [
         '-f',
         'lavfi',
         '-t',
@@ -30,27 +31,7 @@ export default {
         '-i',
         `${s}${s.includes('=') ? ':' : '='}size=1280x720:rate=25`,
       ]);
-      const graph = `${srcs.map((_, i) => `[${i}:v]format=yuv420p,setsar=1[v${i}]`).join(';')};${srcs.map((_, i) => `[v${i}]`).join('')}concat=n=${srcs.length}:v=1:a=0[v]`;
-      execFileSync('ffmpeg', [
-        '-nostdin',
-        '-v',
-        'error',
-        '-y',
-        ...inputs,
-        '-filter_complex',
-        graph,
-        '-map',
-        '[v]',
-        '-c:v',
-        'libx264',
-        '-preset',
-        'veryfast',
-        '-crf',
-        '23',
-        '-g',
-        '250',
-        file,
-      ]);
+      encodeConcatenatedShots(file, inputs);
     }
     // The pipeline's case: media already ingested (hash and probe come from media.db.json).
     const run = join(outDir, 'run');
