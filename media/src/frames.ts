@@ -16,13 +16,42 @@ import type { Rational } from './rational.js';
 export type ColorPath = 'rgb-first' | 'sampled';
 
 /**
- * ffmpeg arguments that decode the first video stream, reduce it to width×height BGR24 and write raw frames
- * to stdout; showinfo reports each frame's timestamp.
+ * What arrives per frame: packed BGR, or planar YUV 4:2:0 (`sampled` only). YUV is half the bytes, so a frame
+ * of the analysis size fits in the pipe's 64 KiB and ffmpeg never waits on the reader, and ffmpeg does no
+ * RGB pass; the reader converts (engine/src/scenes/hsv.wat).
+ */
+export type PixelFormat = 'bgr24' | 'yuv420p';
+
+/** Where the planes of one frame lie in the bytes read from ffmpeg. */
+export interface FrameLayout {
+  format: PixelFormat;
+  width: number;
+  height: number;
+  /** Pixels per luma row: yuv420p rows are padded with black to a multiple of 16 (the SIMD kernel's step). */
+  stride: number;
+  /** Offsets of the U and V planes (yuv420p; stride / 2 bytes a row, half the rows rounded up). */
+  u: number;
+  v: number;
+  bytes: number;
+}
+
+export function frameLayout(size: { width: number; height: number }, format: PixelFormat): FrameLayout {
+  const { width, height } = size;
+  if (format === 'bgr24')
+    return { format, width, height, stride: width, u: 0, v: 0, bytes: width * height * 3 };
+  const stride = Math.ceil(width / 16) * 16;
+  const chroma = (stride / 2) * Math.ceil(height / 2);
+  const u = stride * height;
+  return { format, width, height, stride, u, v: u + chroma, bytes: u + 2 * chroma };
+}
+
+/**
+ * ffmpeg arguments that decode the first video stream, reduce it to the layout's size and pixel format and
+ * write raw frames to stdout; showinfo reports each frame's timestamp.
  */
 export function frameStreamArgs(
   input: string,
-  width: number,
-  height: number,
+  layout: FrameLayout,
   colorPath: ColorPath = 'sampled',
   /**
    * Constant-rate output on this grid: ffmpeg repeats the previous frame where corrupt packets lost some,
@@ -31,12 +60,21 @@ export function frameStreamArgs(
    */
   grid?: Rational,
 ): string[] {
+  const { width, height, stride, format } = layout;
+  if (format === 'yuv420p' && colorPath === 'rgb-first') throw new Error('rgb-first delivers BGR frames');
   const showinfo = !grid;
   const scale = `scale=${width}:${height}:flags=neighbor`;
   // More decoder threads than cores: frame-threaded H.264 keeps decoding while ffmpeg's main thread is busy
   // scaling and writing to the pipe (on 2 cores, 8 threads decode about 10% faster than the default 3).
   const threads = String(Math.min(16, 4 * availableParallelism()));
   const info = showinfo ? ',showinfo' : '';
+  const chain =
+    colorPath === 'rgb-first'
+      ? `format=bgr24,${scale}`
+      : format === 'bgr24'
+        ? `${scale},format=bgr24`
+        : // Always limited range (full-range sources are rescaled), so the reader needs only the matrix.
+          `${scale}:out_range=tv${stride > width ? `,pad=${stride}:${height}` : ''},format=yuv420p`;
   return [
     '-nostdin',
     '-hide_banner',
@@ -53,7 +91,7 @@ export function frameStreamArgs(
     '-sn',
     '-dn',
     '-vf',
-    colorPath === 'rgb-first' ? `format=bgr24,${scale}${info}` : `${scale},format=bgr24${info}`,
+    chain + info,
     ...(grid ? ['-fps_mode', 'cfr', '-r', `${grid.num}/${grid.den}`] : ['-fps_mode', 'passthrough']),
     // Each frame goes to the pipe in one write, not copied through ffmpeg's 32 KB output buffer first.
     '-avioflags',
@@ -61,7 +99,7 @@ export function frameStreamArgs(
     '-f',
     'rawvideo',
     '-pix_fmt',
-    'bgr24',
+    format,
     'pipe:1',
   ];
 }
@@ -81,10 +119,12 @@ export interface FrameStreamResult {
 export async function streamFrames(
   input: string,
   size: { width: number; height: number },
-  onFrame: (bgr: Uint8Array, index: number, pts: number) => void,
+  onFrame: (frame: Uint8Array, index: number, pts: number) => void,
   opts: {
     signal?: AbortSignal;
     colorPath?: ColorPath;
+    /** bgr24 (default) or yuv420p laid out as frameLayout says. */
+    format?: PixelFormat;
     /**
      * Constant-rate video: frame i is at start + i/fps (kept so across lost frames, see frameStreamArgs), and
      * showinfo (about 5% of a decode) is not needed. Omit for variable-rate video: timestamps are then read
@@ -94,9 +134,10 @@ export async function streamFrames(
   } = {},
 ): Promise<FrameStreamResult> {
   const cfr = opts.constantRate;
-  const args = frameStreamArgs(input, size.width, size.height, opts.colorPath, cfr?.fps);
+  const layout = frameLayout(size, opts.format ?? 'bgr24');
+  const args = frameStreamArgs(input, layout, opts.colorPath, cfr?.fps);
   const child = spawnStream('ffmpeg', args, { signal: opts.signal });
-  const frameBytes = size.width * size.height * 3;
+  const frameBytes = layout.bytes;
   const frame = new Uint8Array(frameBytes);
   let filled = 0;
   let index = 0;

@@ -17,6 +17,8 @@ export const VideoStreamSchema = z.object({
   /** Clockwise rotation in degrees that a player applies (display matrix / rotate tag). */
   rotation: z.number().int(),
   pixFmt: z.string().optional(),
+  /** YCbCr matrix of the decoded frames (ffprobe color_space: bt709, smpte170m, …); absent when unknown. */
+  colorSpace: z.string().optional(),
   frameCount: z.number().int().nonnegative().optional(),
   startTime: z.number(),
   duration: z.number().nonnegative().optional(),
@@ -71,6 +73,7 @@ interface RawStream {
   time_base?: string;
   sample_aspect_ratio?: string;
   pix_fmt?: string;
+  color_space?: string;
   nb_frames?: string;
   start_time?: string;
   duration?: string;
@@ -120,6 +123,7 @@ export function parseProbe(file: string, raw: RawProbe): Probe {
         sar: parseRational(s.sample_aspect_ratio) ?? { num: 1, den: 1 },
         rotation: rotationOf(s),
         pixFmt: s.pix_fmt,
+        colorSpace: s.color_space && s.color_space !== 'unknown' ? s.color_space : undefined,
         frameCount: num(s.nb_frames),
         startTime: num(s.start_time) ?? 0,
         duration: num(s.duration),

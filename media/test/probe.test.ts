@@ -37,6 +37,26 @@ describe('probe (real ffprobe)', () => {
     }
   });
 
+  it('reads the colour matrix tag (the scene pass converts YUV with it); untagged is absent', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'autoedit-probe-'));
+    for (const [tag, want] of [
+      ['bt709', 'bt709'],
+      [undefined, undefined],
+    ] as const) {
+      const file = join(dir, `${tag ?? 'untagged'}.mp4`);
+      execFileSync('ffmpeg', [
+        ...['-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=64x48:rate=25', '-t', '0.2'],
+        ...(tag ? ['-colorspace', tag] : []),
+        ...['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', file],
+      ]);
+      assert.equal(mainVideo(await probe(file))!.colorSpace, want, file);
+    }
+  });
+
   it('reads non-square pixels and odd SARs', async () => {
     for (const file of both('media/pyscenedetect/issue-195-aspect-ratio.mp4'))
       assert.deepEqual(mainVideo(await probe(file))!.sar, { num: 16, den: 11 }, file);

@@ -1,4 +1,11 @@
-import { type ColorPath, mainVideo, type Probe, streamFrames } from '@autoedit/media';
+import {
+  type ColorPath,
+  frameLayout,
+  mainVideo,
+  type PixelFormat,
+  type Probe,
+  streamFrames,
+} from '@autoedit/media';
 import type { SourceScenes } from '../schemas/sequence.js';
 import { clock, subtitleTime } from '../timeline/timecode.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
@@ -9,12 +16,14 @@ import {
   AdaptiveDetector,
   CONTENT_DEFAULTS,
   ContentDetector,
+  type FrameInput,
   type FrameMetrics,
   pyRound,
   type SceneDetector,
   THRESHOLD_DEFAULTS,
   ThresholdDetector,
 } from './detectors.js';
+import { yuvMatrix } from './hsv.js';
 
 export const DETECTORS = ['content', 'adaptive', 'threshold'] as const;
 export type DetectorName = (typeof DETECTORS)[number];
@@ -95,12 +104,19 @@ export function detectorParams(c: DetectorChoice): Record<string, unknown> {
   };
 }
 
-function makeDetector(c: DetectorChoice, pixels: number): SceneDetector {
+function makeDetector(c: DetectorChoice, input: FrameInput): SceneDetector {
   const p = detectorParams(c);
-  if (c.detector === 'adaptive') return new AdaptiveDetector(pixels, p as typeof ADAPTIVE_DEFAULTS);
+  if (c.detector === 'adaptive') return new AdaptiveDetector(input, p as typeof ADAPTIVE_DEFAULTS);
   if (c.detector === 'threshold') return new ThresholdDetector(p as typeof THRESHOLD_DEFAULTS);
-  return new ContentDetector(pixels, p as typeof CONTENT_DEFAULTS);
+  return new ContentDetector(input, p as typeof CONTENT_DEFAULTS);
 }
+
+/**
+ * The HSV detectors on the sampled path read YUV 4:2:0 (half the bytes, no RGB pass in ffmpeg); the
+ * threshold detector averages BGR bytes, and the rgb-first path is BGR by definition.
+ */
+const pixelFormatFor = (c: DetectorChoice): PixelFormat =>
+  c.detector !== 'threshold' && (c.colorPath ?? 'sampled') === 'sampled' ? 'yuv420p' : 'bgr24';
 
 export interface DetectOptions extends DetectorChoice {
   /** Where to write the per-frame stats CSV (PySceneDetect's stats file format). */
@@ -126,7 +142,13 @@ export async function detectScenes(
       'Scene detection needs a video file; audio-only files are cut by speech rules.',
     );
   const size = analysisSize(video.width, video.height, video.rotation, opts.downscale);
-  const detector = makeDetector(opts, size.width * size.height);
+  const format = pixelFormatFor(opts);
+  const detector = makeDetector(
+    opts,
+    format === 'bgr24'
+      ? size.width * size.height
+      : { layout: frameLayout(size, format), matrix: yuvMatrix(video.colorSpace) },
+  );
   const fps = video.fps;
   const expected = video.frameCount ?? Math.round((probe.duration * fps.num) / fps.den);
   const pts: number[] = [];
@@ -137,9 +159,9 @@ export async function detectScenes(
   const result = await streamFrames(
     file,
     size,
-    (bgr, index, t) => {
+    (pixels, index, t) => {
       pts.push(t);
-      const r = detector.processFrame(index, bgr);
+      const r = detector.processFrame(index, pixels);
       for (const c of r.cuts) cuts.push(c);
       if (stats) {
         stats.push(r.metrics);
@@ -153,6 +175,7 @@ export async function detectScenes(
     {
       signal: opts.signal,
       colorPath: opts.colorPath,
+      format,
       constantRate: video.vfr ? undefined : { start: Math.max(0, video.startTime - probe.startTime), fps },
     },
   );

@@ -1,5 +1,6 @@
+import type { FrameLayout } from '@autoedit/media';
 import { FlashFilter } from './flash-filter.js';
-import { HsvDistance, meanIntensity } from './hsv.js';
+import { type FrameDistance, HsvDistance, meanIntensity, Yuv420HsvDistance, type YuvMatrix } from './hsv.js';
 
 /** Per-frame metrics written to the stats file, so every cut can be explained. */
 export type FrameMetrics = Record<string, number>;
@@ -24,7 +25,8 @@ export interface SceneDetector {
   readonly params: Record<string, unknown>;
   /** Metric names (PySceneDetect's stats-file column names). */
   readonly metricKeys: readonly string[];
-  processFrame(frame: number, bgr: Uint8Array): FrameResult;
+  /** `pixels`: the frame in the form the detector was built for (packed BGR unless it was given a layout). */
+  processFrame(frame: number, pixels: Uint8Array): FrameResult;
   /** Called once after the last frame. */
   postProcess(lastFrame: number): number[];
 }
@@ -44,18 +46,27 @@ export const CONTENT_DEFAULTS: ContentParams = {
 
 const CONTENT_METRICS = ['content_val', 'delta_hue', 'delta_sat', 'delta_lum'] as const;
 
+/** The frames the HSV detectors are fed: packed BGR of this many pixels, or planar YUV and its matrix. */
+export type FrameInput = number | { layout: FrameLayout; matrix: YuvMatrix };
+
 /** content_val from the HSV distance to the previous frame, weighted like PySceneDetect's Components. */
 class HsvScorer {
-  private readonly dist: HsvDistance;
+  private readonly dist: FrameDistance;
   constructor(
-    pixels: number,
+    input: FrameInput,
     private readonly w: ContentParams['weights'],
   ) {
-    this.dist = new HsvDistance(pixels);
+    this.dist =
+      typeof input === 'number' ? new HsvDistance(input) : new Yuv420HsvDistance(input.layout, input.matrix);
   }
   /** content_val and its components; 0 on the first frame, like PySceneDetect. */
-  score(bgr: Uint8Array): { content_val: number; delta_hue: number; delta_sat: number; delta_lum: number } {
-    const [dh, ds, dv] = this.dist.next(bgr);
+  score(pixels: Uint8Array): {
+    content_val: number;
+    delta_hue: number;
+    delta_sat: number;
+    delta_lum: number;
+  } {
+    const [dh, ds, dv] = this.dist.next(pixels);
     const total = Math.abs(this.w.hue) + Math.abs(this.w.sat) + Math.abs(this.w.lum);
     return {
       content_val: (dh * this.w.hue + ds * this.w.sat + dv * this.w.lum) / total,
@@ -73,14 +84,14 @@ export class ContentDetector implements SceneDetector {
   private readonly scorer: HsvScorer;
   private readonly flash: FlashFilter;
   constructor(
-    pixels: number,
+    input: FrameInput,
     readonly params: ContentParams = CONTENT_DEFAULTS,
   ) {
-    this.scorer = new HsvScorer(pixels, params.weights);
+    this.scorer = new HsvScorer(input, params.weights);
     this.flash = new FlashFilter(params.filterMode, params.minSceneLen);
   }
-  processFrame(frame: number, bgr: Uint8Array) {
-    const metrics = this.scorer.score(bgr);
+  processFrame(frame: number, pixels: Uint8Array) {
+    const metrics = this.scorer.score(pixels);
     return { cuts: this.flash.filter(frame, metrics.content_val >= this.params.threshold), metrics };
   }
   postProcess(): number[] {
@@ -112,15 +123,15 @@ export class AdaptiveDetector implements SceneDetector {
   private buffer: { frame: number; score: number }[] = [];
   private lastCut: number | undefined;
   constructor(
-    pixels: number,
+    input: FrameInput,
     readonly params: AdaptiveParams = ADAPTIVE_DEFAULTS,
   ) {
-    this.scorer = new HsvScorer(pixels, params.weights);
+    this.scorer = new HsvScorer(input, params.weights);
     this.ratioKey = `adaptive_ratio (w=${params.windowWidth})`;
     this.metricKeys = [...CONTENT_METRICS, this.ratioKey];
   }
-  processFrame(frame: number, bgr: Uint8Array): FrameResult {
-    const metrics: FrameMetrics = this.scorer.score(bgr);
+  processFrame(frame: number, pixels: Uint8Array): FrameResult {
+    const metrics: FrameMetrics = this.scorer.score(pixels);
     const { content_val } = metrics as { content_val: number };
     if (this.lastCut === undefined) this.lastCut = frame;
     const w = this.params.windowWidth;

@@ -105,3 +105,31 @@ export class HsvDistanceJs {
     return first ? [0, 0, 0] : [dh / n, ds / n, dv / n];
   }
 }
+
+/**
+ * Planar YUV 4:2:0 (frameLayout's padded layout) to packed BGR the way swscale converts on x86 (pmulhw on
+ * values times 8 with 16-bit coefficients): the reference for Yuv420HsvDistance's conversion, and what ffmpeg
+ * itself outputs for the same frame.
+ */
+export function yuv420ToBgr(
+  yuv: Uint8Array,
+  l: { stride: number; height: number; u: number; v: number },
+  m: { yoff: number; cy: number; crv: number; cbu: number; cgu: number; cgv: number },
+): Uint8Array {
+  const out = new Uint8Array(l.stride * l.height * 3);
+  const clamp = (x: number) => (x < 0 ? 0 : x > 255 ? 255 : x);
+  const hi = (a: number, c: number) => (a * c) >> 16;
+  for (let row = 0; row < l.height; row++) {
+    for (let x = 0; x < l.stride; x++) {
+      const c = (row >> 1) * (l.stride >> 1) + (x >> 1);
+      const y = hi(8 * (yuv[row * l.stride + x]! - m.yoff), m.cy);
+      const u = 8 * (yuv[l.u + c]! - 128);
+      const v = 8 * (yuv[l.v + c]! - 128);
+      const o = 3 * (row * l.stride + x);
+      out[o] = clamp(y + hi(u, m.cbu));
+      out[o + 1] = clamp(y + hi(u, m.cgu) + hi(v, m.cgv));
+      out[o + 2] = clamp(y + hi(v, m.crv));
+    }
+  }
+  return out;
+}

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { probe, streamFrames } from '@autoedit/media';
+import { frameLayout, probe, streamFrames } from '@autoedit/media';
 import { after, before, describe, it } from 'mocha';
 import {
   analysisSize,
@@ -15,13 +15,13 @@ import {
 } from '../../src/scenes/detect.js';
 import { pyRound } from '../../src/scenes/detectors.js';
 import { FlashFilter } from '../../src/scenes/flash-filter.js';
-import { HsvDistance } from '../../src/scenes/hsv.js';
+import { HsvDistance, Yuv420HsvDistance, yuvMatrix } from '../../src/scenes/hsv.js';
 import { detectAll } from '../../src/scenes/stage.js';
 import { cli } from '../helpers/cli.js';
 import { sample, samples } from '../helpers/samples.js';
 import { fixture, REPO, requireShared } from '../helpers/shared.js';
 import { realOrStandIn, standIn } from '../helpers/stand-ins.js';
-import { HsvDistanceJs, hsvOf } from './hsv-reference.js';
+import { HsvDistanceJs, hsvOf, yuv420ToBgr } from './hsv-reference.js';
 
 /** PySceneDetect's test videos that ship in test/fixtures/ (the bigger ones come from shared/ or stand-ins). */
 const psd = (name: string) => fixture(`media/pyscenedetect/${name}`);
@@ -97,16 +97,54 @@ describe('scene detection (PySceneDetect semantics, real ffmpeg)', () => {
     assert.deepEqual((await cutsOf(psd('fades.mp4'), 'adaptive', { lumaOnly: true })).cuts, []);
   });
 
-  it('the sampled colour path gives the same cuts as the RGB-first path', async () => {
-    // fades.mp4: near-black frames, where averaging chroma in YUV would add noise; issue-195: a
-    // non-integer factor (704 → 256), where one sampled pixel differs most from OpenCV's interpolation.
-    for (const f of [psd('fades.mp4'), realOrStandIn('media/pyscenedetect/issue-195-aspect-ratio.mp4')]) {
-      assert.deepEqual(
-        (await cutsOf(f, 'content', { colorPath: 'rgb-first' })).cuts,
-        (await cutsOf(f)).cuts,
-        f,
-      );
-    }
+  it('the sampled colour path (YUV from ffmpeg, converted in the kernel) gives the RGB-first cuts on every PySceneDetect video', async function () {
+    this.timeout(120_000);
+    // fades.mp4: near-black frames, where averaging chroma in YUV would add noise; issue-195: a non-integer
+    // factor (704 → 256), where one sampled pixel differs most from OpenCV's interpolation; issue-134: rotated.
+    const videos = [
+      ...['counter.mp4', 'delayed_start.mp4', 'fades.mp4', 'goldeneye-vfr-drop3.mp4'].map(psd),
+      ...(
+        [
+          'media/pyscenedetect/testvideo.mp4',
+          'media/pyscenedetect/issue-195-aspect-ratio.mp4',
+          'media/pyscenedetect/issue-134-rotate.mp4',
+          'media/pyscenedetect/issue-236-split-copy.mkv',
+        ] as const
+      ).map(realOrStandIn),
+    ];
+    for (const f of videos)
+      for (const detector of ['content', 'adaptive'] as const)
+        assert.deepEqual(
+          (await cutsOf(f, detector)).cuts,
+          (await cutsOf(f, detector, { colorPath: 'rgb-first' })).cuts,
+          `${f} (${detector})`,
+        );
+  });
+
+  it('a width that is not a multiple of 16 (4:5 portrait: 205×256, 204×256): padded rows, cuts on their frames', async () => {
+    const layout = frameLayout({ width: 205, height: 256 }, 'yuv420p');
+    assert.deepEqual(layout, {
+      format: 'yuv420p',
+      width: 205,
+      height: 256,
+      stride: 208,
+      u: 208 * 256,
+      v: 208 * 256 + 104 * 128,
+      bytes: 208 * 256 + 2 * 104 * 128,
+    });
+    assert.equal(frameLayout({ width: 256, height: 107 }, 'yuv420p').bytes, 256 * 107 + 2 * 128 * 54);
+    const file = join(dir, 'four-five.mp4');
+    const shot = (src: string) => ['-f', 'lavfi', '-t', '2', '-i', `${src}=size=540x676:rate=25`];
+    await execFileP('ffmpeg', [
+      ...['-nostdin', '-v', 'error', '-y', ...shot('testsrc2'), ...shot('smptebars'), ...shot('mandelbrot')],
+      ...['-filter_complex', '[0:v][1:v][2:v]concat=n=3:v=1,format=yuv420p', '-c:v', 'libx264', '-preset'],
+      ...['ultrafast', '-threads', '1', file],
+    ]);
+    assert.deepEqual(analysisSize(540, 676, 0), { width: 204, height: 256 });
+    const { r, cuts } = await cutsOf(file);
+    assert.deepEqual(cuts, [50, 100]);
+    assert.equal(r.frameCount, 150);
+    assert.deepEqual((await cutsOf(file, 'content', { colorPath: 'rgb-first' })).cuts, [50, 100]);
   });
 
   it('VFR: times come from presentation timestamps, frames from those times on the nominal grid', async () => {
@@ -378,6 +416,91 @@ describe('scene detection (PySceneDetect semantics, real ffmpeg)', () => {
       frames++;
     });
     assert.ok(frames > 700, `${frames} frames`);
+  });
+
+  it('the YUV kernel: the numbers of the BGR reference on its own conversion, with padding, odd rows and skipped groups', () => {
+    // 40×7 shown, rows padded to 48 (black in every frame, as ffmpeg's pad writes them), 4 chroma rows.
+    const layout = frameLayout({ width: 40, height: 7 }, 'yuv420p');
+    for (const matrix of [yuvMatrix(), yuvMatrix('bt709')]) {
+      const kernel = new Yuv420HsvDistance(layout, matrix);
+      const js = new HsvDistanceJs(layout.stride * layout.height);
+      let seed = 7;
+      const rand = () => {
+        seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+        return seed >> 16;
+      };
+      const frame = new Uint8Array(layout.bytes);
+      for (let k = 0; k < 12; k++) {
+        // Frame 0: everything new; then luma only, chroma only (both rows of a chroma row), one group, nothing.
+        const change = k === 0 ? 'all' : ['luma', 'chroma', 'group', 'none'][k % 4]!;
+        for (let row = 0; row < layout.height; row++)
+          for (let x = 0; x < layout.stride; x++) {
+            const pad = x >= layout.width;
+            const yi = row * layout.stride + x;
+            const ci = (row >> 1) * (layout.stride / 2) + (x >> 1);
+            if (pad) {
+              frame[yi] = 16;
+              frame[layout.u + ci] = 128;
+              frame[layout.v + ci] = 128;
+            } else if (change === 'all' || change === 'luma' || (change === 'group' && row === 3 && x < 16))
+              frame[yi] = rand() & 255;
+            if (!pad && (change === 'all' || change === 'chroma')) {
+              frame[layout.u + ci] = rand() & 255;
+              frame[layout.v + ci] = rand() & 255;
+            }
+          }
+        const got = kernel.next(frame);
+        const want = js.next(yuv420ToBgr(frame, layout, matrix));
+        // The kernel averages over the shown pixels, the reference over the padded frame.
+        const scale = (layout.stride * layout.height) / (layout.width * layout.height);
+        for (const [i, g] of got.entries())
+          assert.ok(Math.abs(g - want[i]! * scale) < 1e-9, `frame ${k} (${change}): ${got} vs ${want}`);
+      }
+    }
+  });
+
+  it("the YUV conversion is ffmpeg's own, bit for bit (swscale on x86), for BT.601 and BT.709", async function () {
+    if (process.arch !== 'x64') this.skip(); // other CPUs take swscale's C or NEON paths, which round differently
+    const layout = frameLayout({ width: 64, height: 48 }, 'yuv420p');
+    const yuv = join(dir, 'frames.yuv');
+    await execFileP('ffmpeg', [
+      ...[
+        '-nostdin',
+        '-v',
+        'error',
+        '-y',
+        '-f',
+        'lavfi',
+        '-i',
+        'testsrc2=size=64x48:rate=25,hue=H=t*3',
+        '-t',
+        '1',
+      ],
+      ...['-vf', 'format=yuv420p', '-f', 'rawvideo', yuv],
+    ]);
+    const frames = await readFile(yuv);
+    for (const [tag, matrix] of [
+      ['bt601', yuvMatrix()],
+      ['bt709', yuvMatrix('bt709')],
+    ] as const) {
+      const { stdout } = await execFileP(
+        'ffmpeg',
+        [
+          ...['-nostdin', '-v', 'error', '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', '64x48', '-i', yuv],
+          ...['-vf', `scale=in_color_matrix=${tag},format=bgr24`, '-f', 'rawvideo', '-'],
+        ],
+        { encoding: 'buffer', maxBuffer: 1 << 26 },
+      );
+      const bgr = stdout as Buffer;
+      assert.equal(bgr.length, (frames.length / layout.bytes) * 64 * 48 * 3);
+      for (let i = 0; i < frames.length / layout.bytes; i++) {
+        const mine = yuv420ToBgr(frames.subarray(i * layout.bytes, (i + 1) * layout.bytes), layout, matrix);
+        assert.ok(
+          Buffer.from(mine).equals(bgr.subarray(i * mine.length, (i + 1) * mine.length)),
+          `${tag} frame ${i}`,
+        );
+      }
+    }
   });
 
   it('engine/src/scenes/hsv-wasm.ts is compiled from hsv.wat (run `npm run gen:wasm` when this fails)', async () => {
