@@ -100,19 +100,27 @@ async function main() {
         maxSeconds: +Math.max(...secs).toFixed(4),
         peakMB: mem.length ? +median(mem).toFixed(1) : undefined,
         ratioToReference: refMedian ? +(med / refMedian).toFixed(3) : undefined,
+        // On a shared machine the load drifts between repetitions: each rep's ratio to the reference run
+        // beside it (median over reps), and best against best, say more than medians alone.
+        pairedRatio:
+          ref >= 0 ? +median(secs.map((x, k) => x / samples[ref][k].seconds)).toFixed(3) : undefined,
+        bestRatio:
+          ref >= 0
+            ? +(Math.min(...secs) / Math.min(...samples[ref].map((s) => s.seconds))).toFixed(3)
+            : undefined,
         extra: c.extra?.(med),
       };
     });
     const width = Math.max(...rows.map((r) => r.label.length), 10);
     console.log(`\n${mod.name} (${reps} reps, medians)`);
-    console.log(`${'command'.padEnd(width)}  median s    min s    max s  peak MB  × ref`);
+    console.log(`${'command'.padEnd(width)}  median s    min s    max s  peak MB  × ref  paired   best`);
     for (const r of rows) {
       console.log(
         `${r.label.padEnd(width)}  ${r.medianSeconds.toFixed(3).padStart(8)} ${r.minSeconds.toFixed(3).padStart(8)} ${r.maxSeconds
           .toFixed(3)
           .padStart(
             8,
-          )} ${(r.peakMB?.toFixed(0) ?? '-').padStart(8)}  ${r.ratioToReference?.toFixed(2) ?? '-'}${r.reference ? ' (ref)' : ''}${r.extra ? `  ${r.extra}` : ''}`,
+          )} ${(r.peakMB?.toFixed(0) ?? '-').padStart(8)}  ${(r.ratioToReference?.toFixed(2) ?? '-').padStart(5)}  ${(r.pairedRatio?.toFixed(2) ?? '-').padStart(6)}  ${(r.bestRatio?.toFixed(2) ?? '-').padStart(5)}${r.reference ? ' (ref)' : ''}${r.extra ? `  ${r.extra}` : ''}`,
       );
     }
     results.push({ case: mod.name, description: mod.description, reps, rows, notes: mod.notes?.(rows, ctx) });
