@@ -16,9 +16,9 @@ import type { Rational } from './rational.js';
 export type ColorPath = 'rgb-first' | 'sampled';
 
 /**
- * What arrives per frame: packed BGR, or planar YUV 4:2:0 (`sampled` only). YUV is half the bytes, so a frame
- * of the analysis size fits in the pipe's 64 KiB and ffmpeg never waits on the reader, and ffmpeg does no
- * RGB pass; the reader converts (engine/src/scenes/hsv.wat).
+ * What arrives per frame: packed BGR, or planar YUV 4:2:0 (`sampled` only). YUV is half the bytes, so twice
+ * as many frames wait in the pipe's buffer before ffmpeg has to wait on the reader, and ffmpeg does no RGB
+ * pass; the reader converts (engine/src/scenes/hsv.wat).
  */
 export type PixelFormat = 'bgr24' | 'yuv420p';
 
