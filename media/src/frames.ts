@@ -59,15 +59,28 @@ export function frameStreamArgs(
    * showinfo reporting its timestamp (variable-rate video).
    */
   grid?: Rational,
+  opts: {
+    /** Decoder threads (default: 4 per core). */
+    threads?: number;
+    /** Constant-rate only: a part of the video, see FrameSegment. */
+    segment?: FrameSegment;
+  } = {},
 ): string[] {
   const { width, height, stride, format } = layout;
   if (format === 'yuv420p' && colorPath === 'rgb-first') throw new Error('rgb-first delivers BGR frames');
-  const showinfo = !grid;
+  const { segment } = opts;
+  if (segment && !grid) throw new Error('a segment needs the constant-rate grid');
   const scale = `scale=${width}:${height}:flags=neighbor`;
   // More decoder threads than cores: frame-threaded H.264 keeps decoding while ffmpeg's main thread is busy
   // scaling and writing to the pipe (on 2 cores, 8 threads decode about 10% faster than the default 3).
-  const threads = String(Math.min(16, 4 * availableParallelism()));
-  const info = showinfo ? ',showinfo' : '';
+  const threads = String(opts.threads ?? Math.min(16, 4 * availableParallelism()));
+  // Variable rate: every frame's timestamp. A segment: only its first frame's, to prove where the seek
+  // landed (a branch that ends after one frame costs nothing on the others).
+  const info = !grid
+    ? ',showinfo'
+    : segment?.seek !== undefined
+      ? ',split[out][first];[first]trim=end_frame=1,showinfo,nullsink;[out]null'
+      : '';
   const chain =
     colorPath === 'rgb-first'
       ? `format=bgr24,${scale}`
@@ -75,6 +88,9 @@ export function frameStreamArgs(
         ? `${scale},format=bgr24`
         : // Always limited range (full-range sources are rescaled), so the reader needs only the matrix.
           `${scale}:out_range=tv${stride > width ? `,pad=${stride}:${height}` : ''},format=yuv420p`;
+  // Input seeking decodes from the keyframe before `seek` and drops what comes earlier. Whole microseconds,
+  // rounded down, so the frame at `seek` is never dropped.
+  const seek = segment?.seek !== undefined ? ['-ss', `${Math.floor(segment.seek * 1e6)}us`] : [];
   return [
     '-nostdin',
     '-hide_banner',
@@ -83,6 +99,7 @@ export function frameStreamArgs(
     'info',
     '-threads',
     threads,
+    ...seek,
     '-i',
     input,
     '-map',
@@ -93,6 +110,7 @@ export function frameStreamArgs(
     '-vf',
     chain + info,
     ...(grid ? ['-fps_mode', 'cfr', '-r', `${grid.num}/${grid.den}`] : ['-fps_mode', 'passthrough']),
+    ...(segment?.frames !== undefined ? ['-frames:v', String(segment.frames)] : []),
     // Each frame goes to the pipe in one write, not copied through ffmpeg's 32 KB output buffer first.
     '-avioflags',
     'direct',
@@ -104,8 +122,22 @@ export function frameStreamArgs(
   ];
 }
 
+/**
+ * A part of a constant-rate video, for decoding parts at once: the frames from `seek` seconds (a frame's
+ * time on the grid, from the file's start; omitted: from the start), `frames` of them (omitted: to the end).
+ */
+export interface FrameSegment {
+  seek?: number;
+  frames?: number;
+}
+
 export interface FrameStreamResult {
   frames: number;
+  /**
+   * A range that seeks: seconds from its first frame's place on the grid to where that frame was found
+   * (about 0 when the seek landed on it; a frame or more when the timestamps are off the grid).
+   */
+  landedOff?: number;
   /** ffmpeg's complaints (corrupt packets, truncation), if any. */
   warnings: string[];
   /** Set when ffmpeg exited with an error after decoding what it could. */
@@ -131,19 +163,38 @@ export async function streamFrames(
      * from ffmpeg for every frame.
      */
     constantRate?: { start: number; fps: Rational };
+    /**
+     * Constant-rate only: decode frames `first` to `end` (exclusive; omitted: to the end of the file). The
+     * callback still gets each frame's index and time on the whole video's grid.
+     */
+    range?: { first: number; end?: number };
+    /** Decoder threads (default: 4 per core). */
+    threads?: number;
   } = {},
 ): Promise<FrameStreamResult> {
   const cfr = opts.constantRate;
   const layout = frameLayout(size, opts.format ?? 'bgr24');
-  const args = frameStreamArgs(input, layout, opts.colorPath, cfr?.fps);
+  const range = opts.range;
+  if (range && !cfr) throw new Error('a frame range needs a constant-rate video');
+  const first = range?.first ?? 0;
+  const frameSeconds = cfr ? cfr.fps.den / cfr.fps.num : 0;
+  // A seek a twentieth of a frame early: a frame whose timestamp was rounded (Matroska keeps milliseconds)
+  // is still found, and ffmpeg's constant-rate output treats it as on time (it repeats a frame only when
+  // one comes more than 1.1 frames after the last).
+  const early = 0.05 * frameSeconds;
+  const segment: FrameSegment | undefined = range && {
+    ...(first > 0 ? { seek: cfr!.start + first * frameSeconds - early } : {}),
+    ...(range.end !== undefined ? { frames: range.end - first } : {}),
+  };
+  const args = frameStreamArgs(input, layout, opts.colorPath, cfr?.fps, { threads: opts.threads, segment });
   const child = spawnStream('ffmpeg', args, { signal: opts.signal });
   const frameBytes = layout.bytes;
   const frame = new Uint8Array(frameBytes);
   let filled = 0;
-  let index = 0;
+  let index = first;
   const pts: number[] = [];
   const pending: Uint8Array[] = [];
-  const nominal = (i: number) => cfr!.start + (i * cfr!.fps.den) / cfr!.fps.num;
+  const nominal = (i: number) => cfr!.start + i * frameSeconds;
   const warnings: string[] = [];
   let errBuf = '';
   child.stderr.on('data', (c: Buffer) => {
@@ -152,7 +203,8 @@ export async function streamFrames(
     while (nl >= 0) {
       const line = errBuf.slice(0, nl);
       errBuf = errBuf.slice(nl + 1);
-      const m = /Parsed_showinfo.*\bpts_time:\s*(-?[\d.]+)/.exec(line);
+      // %g: tiny times come as 7.8125e-05.
+      const m = /Parsed_showinfo.*\bpts_time:\s*(-?[\d.]+(?:e[-+]?\d+)?)/.exec(line);
       if (m) {
         pts.push(Number(m[1]));
         flush();
@@ -207,5 +259,7 @@ export async function streamFrames(
     const t = pts[index] ?? (pts.length ? pts[pts.length - 1]! : 0);
     onFrame(pending.shift()!, index++, t);
   }
-  return { frames: index, warnings, error };
+  // A segment's showinfo reports only its first frame.
+  const landedOff = segment?.seek !== undefined ? (pts[0] ?? Number.POSITIVE_INFINITY) - early : undefined;
+  return { frames: index - first, warnings, error, ...(landedOff !== undefined ? { landedOff } : {}) };
 }

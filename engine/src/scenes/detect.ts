@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import {
   type ColorPath,
   frameLayout,
@@ -24,6 +25,7 @@ import {
   ThresholdDetector,
 } from './detectors.js';
 import { yuvMatrix } from './hsv.js';
+import { partCount, planParts, scoreInParts } from './parts.js';
 
 export const DETECTORS = ['content', 'adaptive', 'threshold'] as const;
 export type DetectorName = (typeof DETECTORS)[number];
@@ -121,6 +123,10 @@ const pixelFormatFor = (c: DetectorChoice): PixelFormat =>
 export interface DetectOptions extends DetectorChoice {
   /** Where to write the per-frame stats CSV (PySceneDetect's stats file format). */
   statsFile?: string;
+  /** Parts decoded at once (see parts.ts); by default chosen from the cores and the video's length. */
+  parts?: number;
+  /** How the video was decoded: in how many parts, and why not in parts when they did not line up. */
+  onDecode?: (how: { parts: number; mismatch?: string }) => void;
   progress?: Progress;
   signal?: AbortSignal;
 }
@@ -143,42 +149,58 @@ export async function detectScenes(
     );
   const size = analysisSize(video.width, video.height, video.rotation, opts.downscale);
   const format = pixelFormatFor(opts);
-  const detector = makeDetector(
-    opts,
+  const input: FrameInput =
     format === 'bgr24'
       ? size.width * size.height
-      : { layout: frameLayout(size, format), matrix: yuvMatrix(video.colorSpace) },
-  );
+      : { layout: frameLayout(size, format), matrix: yuvMatrix(video.colorSpace) };
   const fps = video.fps;
   const expected = video.frameCount ?? Math.round((probe.duration * fps.num) / fps.den);
-  const pts: number[] = [];
-  const cuts: number[] = [];
-  const stats: FrameMetrics[] | undefined = opts.statsFile ? [] : undefined;
+  const constantRate = video.vfr ? undefined : { start: Math.max(0, video.startTime - probe.startTime), fps };
   const t0 = performance.now();
   opts.progress?.start(`scenes ${file.split('/').pop()}`, expected);
-  const result = await streamFrames(
-    file,
-    size,
-    (pixels, index, t) => {
-      pts.push(t);
-      const r = detector.processFrame(index, pixels);
-      for (const c of r.cuts) cuts.push(c);
-      if (stats) {
-        stats.push(r.metrics);
-        if (r.late) Object.assign(stats[r.late.frame]!, r.late.metrics);
-      }
-      if (index % 30 === 0) {
-        const rate = (index + 1) / ((performance.now() - t0) / 1000);
-        opts.progress?.update(index + 1, `${rate.toFixed(0)} frames/s`);
-      }
-    },
-    {
-      signal: opts.signal,
-      colorPath: opts.colorPath,
-      format,
-      constantRate: video.vfr ? undefined : { start: Math.max(0, video.startTime - probe.startTime), fps },
-    },
+  const onProgress = (decoded: number) => {
+    const rate = decoded / ((performance.now() - t0) / 1000);
+    opts.progress?.update(decoded, `${rate.toFixed(0)} frames/s`);
+  };
+  const cores = availableParallelism();
+  const parts = planParts(
+    expected,
+    opts.parts ??
+      partCount({ cores, seconds: probe.duration, vfr: !constantRate, formatName: probe.formatName }),
   );
+  // In parts when that is safe and worth it (see parts.ts); whole when the parts did not line up.
+  let run = collector(opts, input);
+  let result: { frames: number; warnings: string[]; error?: string } | undefined;
+  if (constantRate && parts.length > 1) {
+    const r = await scoreInParts(file, size, run.detector, parts, {
+      format,
+      colorPath: opts.colorPath,
+      constantRate,
+      threads: Math.max(2, Math.round((2 * cores) / parts.length)),
+      signal: opts.signal,
+      onFrame: run.onFrame,
+      onProgress,
+    });
+    if ('mismatch' in r) opts.onDecode?.({ parts: 1, mismatch: r.mismatch });
+    else {
+      result = r;
+      opts.onDecode?.({ parts: parts.length });
+    }
+  } else opts.onDecode?.({ parts: 1 });
+  if (!result) {
+    run = collector(opts, input);
+    const scorer = run.detector.scorer();
+    result = await streamFrames(
+      file,
+      size,
+      (pixels, index, t) => {
+        run.onFrame(index, t, scorer.score(pixels));
+        if (index % 30 === 0) onProgress(index + 1);
+      },
+      { signal: opts.signal, colorPath: opts.colorPath, format, constantRate },
+    );
+  }
+  const { detector, pts, cuts, stats } = run;
   const n = result.frames;
   if (n === 0) {
     throw new UserError(
@@ -223,6 +245,24 @@ export async function detectScenes(
     warnings,
     scenes,
   };
+}
+
+/** A detector and what it found, fed metrics in frame order. */
+function collector(opts: DetectOptions, input: FrameInput) {
+  const detector = makeDetector(opts, input);
+  const pts: number[] = [];
+  const cuts: number[] = [];
+  const stats: FrameMetrics[] | undefined = opts.statsFile ? [] : undefined;
+  const onFrame = (index: number, t: number, metrics: FrameMetrics) => {
+    pts.push(t);
+    const r = detector.processMetrics(index, metrics);
+    for (const c of r.cuts) cuts.push(c);
+    if (stats) {
+      stats.push(r.metrics);
+      if (r.late) Object.assign(stats[r.late.frame]!, r.late.metrics);
+    }
+  };
+  return { detector, pts, cuts, stats, onFrame };
 }
 
 /**

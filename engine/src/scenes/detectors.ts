@@ -19,14 +19,28 @@ export interface FrameResult {
   late?: { frame: number; metrics: FrameMetrics };
 }
 
-/** A detector consumes frames in decode order and returns cut frame numbers (decode indices). */
+/**
+ * Scores a run of consecutive frames (the part that sees pixels). A run's first frame has nothing to be
+ * compared with; parts of a video decoded at once each get a scorer and start one frame early.
+ */
+export interface FrameScorer {
+  /** `pixels`: the frame in the form the detector was built for (packed BGR unless it was given a layout). */
+  score(pixels: Uint8Array): FrameMetrics;
+}
+
+/**
+ * A detector turns frames into scores, then decides on the scores in decode order and returns cut frame
+ * numbers (decode indices).
+ */
 export interface SceneDetector {
   readonly name: string;
   readonly params: Record<string, unknown>;
   /** Metric names (PySceneDetect's stats-file column names). */
   readonly metricKeys: readonly string[];
-  /** `pixels`: the frame in the form the detector was built for (packed BGR unless it was given a layout). */
-  processFrame(frame: number, pixels: Uint8Array): FrameResult;
+  /** A new scorer, for one run of consecutive frames. */
+  scorer(): FrameScorer;
+  /** The decision on frame `frame` from its metrics; frames in order, from the first. */
+  processMetrics(frame: number, metrics: FrameMetrics): FrameResult;
   /** Called once after the last frame. */
   postProcess(lastFrame: number): number[];
 }
@@ -50,7 +64,7 @@ const CONTENT_METRICS = ['content_val', 'delta_hue', 'delta_sat', 'delta_lum'] a
 export type FrameInput = number | { layout: FrameLayout; matrix: YuvMatrix };
 
 /** content_val from the HSV distance to the previous frame, weighted like PySceneDetect's Components. */
-class HsvScorer {
+class HsvScorer implements FrameScorer {
   private readonly dist: FrameDistance;
   constructor(
     input: FrameInput,
@@ -81,18 +95,18 @@ class HsvScorer {
 export class ContentDetector implements SceneDetector {
   readonly name = 'content';
   readonly metricKeys = CONTENT_METRICS;
-  private readonly scorer: HsvScorer;
   private readonly flash: FlashFilter;
   constructor(
-    input: FrameInput,
+    private readonly input: FrameInput,
     readonly params: ContentParams = CONTENT_DEFAULTS,
   ) {
-    this.scorer = new HsvScorer(input, params.weights);
     this.flash = new FlashFilter(params.filterMode, params.minSceneLen);
   }
-  processFrame(frame: number, pixels: Uint8Array) {
-    const metrics = this.scorer.score(pixels);
-    return { cuts: this.flash.filter(frame, metrics.content_val >= this.params.threshold), metrics };
+  scorer(): FrameScorer {
+    return new HsvScorer(this.input, this.params.weights);
+  }
+  processMetrics(frame: number, metrics: FrameMetrics) {
+    return { cuts: this.flash.filter(frame, metrics.content_val! >= this.params.threshold), metrics };
   }
   postProcess(): number[] {
     return [];
@@ -119,19 +133,19 @@ export class AdaptiveDetector implements SceneDetector {
   readonly name = 'adaptive';
   readonly metricKeys: readonly string[];
   private readonly ratioKey: string;
-  private readonly scorer: HsvScorer;
   private buffer: { frame: number; score: number }[] = [];
   private lastCut: number | undefined;
   constructor(
-    input: FrameInput,
+    private readonly input: FrameInput,
     readonly params: AdaptiveParams = ADAPTIVE_DEFAULTS,
   ) {
-    this.scorer = new HsvScorer(input, params.weights);
     this.ratioKey = `adaptive_ratio (w=${params.windowWidth})`;
     this.metricKeys = [...CONTENT_METRICS, this.ratioKey];
   }
-  processFrame(frame: number, pixels: Uint8Array): FrameResult {
-    const metrics: FrameMetrics = this.scorer.score(pixels);
+  scorer(): FrameScorer {
+    return new HsvScorer(this.input, this.params.weights);
+  }
+  processMetrics(frame: number, metrics: FrameMetrics): FrameResult {
     const { content_val } = metrics as { content_val: number };
     if (this.lastCut === undefined) this.lastCut = frame;
     const w = this.params.windowWidth;
@@ -180,8 +194,11 @@ export class ThresholdDetector implements SceneDetector {
   private lastCut: number | undefined;
   private fade: { type: 'in' | 'out'; frame: number } | undefined;
   constructor(readonly params: ThresholdParams = THRESHOLD_DEFAULTS) {}
-  processFrame(frame: number, bgr: Uint8Array) {
-    const avg = meanIntensity(bgr);
+  scorer(): FrameScorer {
+    return { score: (bgr) => ({ average_rgb: meanIntensity(bgr) }) };
+  }
+  processMetrics(frame: number, metrics: FrameMetrics) {
+    const avg = metrics.average_rgb!;
     const cuts: number[] = [];
     if (this.lastCut === undefined) this.lastCut = frame;
     const t = Math.trunc(this.params.threshold);
@@ -199,7 +216,7 @@ export class ThresholdDetector implements SceneDetector {
       }
       this.fade = { type: 'in', frame };
     }
-    return { cuts, metrics: { average_rgb: avg } };
+    return { cuts, metrics };
   }
   postProcess(lastFrame: number): number[] {
     const elapsed = lastFrame - (this.lastCut ?? 0);
