@@ -19,12 +19,11 @@ import { HsvDistance, Yuv420HsvDistance, yuvMatrix } from '../../src/scenes/hsv.
 import { detectAll } from '../../src/scenes/stage.js';
 import { cli } from '../helpers/cli.js';
 import { sample, samples } from '../helpers/samples.js';
-import { fixture, REPO, requireShared } from '../helpers/shared.js';
+import { REPO, requireShared } from '../helpers/shared.js';
 import { realOrStandIn, standIn } from '../helpers/stand-ins.js';
 import { HsvDistanceJs, hsvOf, yuv420ToBgr } from './hsv-reference.js';
+import { psd, psdVideos } from './psd-videos.js';
 
-/** PySceneDetect's test videos that ship in test/fixtures/ (the bigger ones come from shared/ or stand-ins). */
-const psd = (name: string) => fixture(`media/pyscenedetect/${name}`);
 const cutsOf = async (
   file: string,
   detector: DetectorName = 'content',
@@ -99,19 +98,7 @@ describe('scene detection (PySceneDetect semantics, real ffmpeg)', () => {
 
   it('the sampled colour path (YUV from ffmpeg, converted in the kernel) gives the RGB-first cuts on every PySceneDetect video', async function () {
     this.timeout(120_000);
-    // fades.mp4: near-black frames, where averaging chroma in YUV would add noise; issue-195: a non-integer
-    // factor (704 → 256), where one sampled pixel differs most from OpenCV's interpolation; issue-134: rotated.
-    const videos = [
-      ...['counter.mp4', 'delayed_start.mp4', 'fades.mp4', 'goldeneye-vfr-drop3.mp4'].map(psd),
-      ...(
-        [
-          'media/pyscenedetect/testvideo.mp4',
-          'media/pyscenedetect/issue-195-aspect-ratio.mp4',
-          'media/pyscenedetect/issue-134-rotate.mp4',
-          'media/pyscenedetect/issue-236-split-copy.mkv',
-        ] as const
-      ).map(realOrStandIn),
-    ];
+    const videos = psdVideos();
     for (const f of videos)
       for (const detector of ['content', 'adaptive'] as const)
         assert.deepEqual(
